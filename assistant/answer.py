@@ -1,0 +1,181 @@
+"""Extractive answers: pick the document sentences that best answer the question.
+
+No text is ever generated. Candidate sentences come from the retrieved passages; each
+is scored by the cosine between the question and the sentence vector computed at index
+time (no re-embedding per question) plus a small bonus for sharing the question's
+terms. Near-duplicates are dropped, the rest is put back in document order, and every
+sentence carries a citation whose quote is checked to be a verbatim slice of its chunk.
+When no sentence is similar enough, the answer abstains and shows the closest passages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.records import Answer, AnswerSentence, Citation, Passage
+from assistant.retrieve import is_paged, pages_label
+from index.bm25 import tokenize
+from index.reader import IndexSnapshot
+from index.store import StoredChunk
+
+
+class QuoteMismatch(AssertionError):
+    """A quote that is not a verbatim slice of its chunk: a bug, never shown to users."""
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    """How sentences are chosen."""
+
+    max_sentences: int = 3
+    abstain_below: float = 0.40
+    margin: float = 0.12
+    term_bonus: float = 0.10
+    duplicate_cosine: float = 0.92
+    min_words: int = 4
+
+
+@dataclass
+class Candidate:
+    chunk: StoredChunk
+    index: int  # sentence position in its chunk
+    row: int  # sentence row id
+    cosine: float
+    score: float
+
+
+def _is_heading_like(text: str, section: list[str], min_words: int) -> bool:
+    stripped = text.strip().lstrip("•▪-*– ").strip()
+    if len(stripped.split()) < min_words:
+        return True
+    return any(stripped == h.strip() for h in section)
+
+
+def verify_quote(quote: str, chunk_text: str) -> None:
+    """Raise QuoteMismatch unless ``quote`` is a verbatim substring of the chunk."""
+    if not quote or quote not in chunk_text:
+        raise QuoteMismatch(f"quote not found verbatim in its chunk: {quote[:60]!r}")
+
+
+def score_sentences(
+    snap: IndexSnapshot,
+    stored: dict[int, StoredChunk],
+    chunk_order: list[int],
+    query_vec: np.ndarray,
+    question: str,
+    params: AnswerParams,
+) -> list[Candidate]:
+    """Every usable sentence of the given chunks, scored against the question."""
+    q_terms = set(tokenize(question))
+    cands: list[Candidate] = []
+    seen_spans: set[tuple[str, int, int]] = set()
+    rows: list[int] = []
+    meta: list[tuple[StoredChunk, int]] = []
+    for crow in chunk_order:
+        sc = stored[crow]
+        for i, (sent, srow) in enumerate(zip(sc.chunk.sentences, sc.sentence_rows, strict=True)):
+            key = (sc.chunk.doc_id, sent.start, sent.end)
+            if key in seen_spans:  # the same sentence in an overlapping chunk
+                continue
+            seen_spans.add(key)
+            if _is_heading_like(sent.text, sc.chunk.section, params.min_words):
+                continue
+            rows.append(srow)
+            meta.append((sc, i))
+    if not rows:
+        return []
+    order = np.argsort(rows)
+    sorted_rows = np.asarray(rows)[order]
+    vecs = np.empty((len(rows), query_vec.shape[0]), dtype=np.float32)
+    vecs[order] = np.asarray(snap.sentence_vectors[sorted_rows], dtype=np.float32)
+    cos = vecs @ query_vec
+    for (sc, i), srow, c in zip(meta, rows, cos.tolist(), strict=True):
+        terms = set(tokenize(sc.chunk.sentences[i].text))
+        overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
+        cands.append(Candidate(sc, i, srow, c, c + params.term_bonus * overlap))
+    cands.sort(key=lambda c: -c.score)
+    return cands
+
+
+def compose(
+    snap: IndexSnapshot,
+    question: str,
+    query_vec: np.ndarray,
+    passages: list[Passage],
+    stored: dict[int, StoredChunk],
+    chunk_order: list[int],
+    params: AnswerParams,
+) -> Answer:
+    """Build the cited answer (or the abstention) for ``question``."""
+    answer = Answer(question=question, passages=passages)
+    cands = score_sentences(snap, stored, chunk_order, query_vec, question, params)
+    if not cands or cands[0].cosine < params.abstain_below:
+        answer.abstained = True
+        answer.reason = (
+            "no passage is close enough to the question"
+            if cands else "no passages were found"
+        )
+        return answer
+
+    best = cands[0].score
+    chosen: list[Candidate] = []
+    chosen_vecs: list[np.ndarray] = []
+    for c in cands:
+        if len(chosen) >= params.max_sentences:
+            break
+        if c.cosine < params.abstain_below or c.score < best - params.margin:
+            break
+        v = np.asarray(snap.sentence_vectors[c.row], dtype=np.float32)
+        if any(float(v @ u) >= params.duplicate_cosine for u in chosen_vecs):
+            continue
+        chosen.append(c)
+        chosen_vecs.append(v)
+
+    # Readable order: documents by their best sentence, sentences in document order.
+    doc_rank: dict[str, int] = {}
+    for c in chosen:
+        doc_rank.setdefault(c.chunk.chunk.doc_id, len(doc_rank))
+    chosen.sort(key=lambda c: (doc_rank[c.chunk.chunk.doc_id],
+                               c.chunk.chunk.sentences[c.index].start))
+
+    for c in chosen:
+        chunk = c.chunk.chunk
+        sent = chunk.sentences[c.index]
+        prev = answer.citations[-1] if answer.citations else None
+        if (prev is not None and prev.chunk_id == chunk.chunk_id
+                and chunk.text.find(prev.quote) >= 0
+                and _adjacent(chunk, prev.quote, sent.start)):
+            # Consecutive sentences of one chunk share one citation and one quote.
+            span_start = chunk.start + chunk.text.find(prev.quote)
+            prev.quote = chunk.text[span_start - chunk.start : sent.end - chunk.start]
+            verify_quote(prev.quote, chunk.text)
+            answer.sentences.append(AnswerSentence(sent.text, prev.n, c.score))
+            continue
+        doc = snap.documents_by_id[chunk.doc_id]
+        page = doc.page_at(sent.start)
+        page_end = doc.page_at(sent.end - 1)
+        quote = chunk.text[sent.start - chunk.start : sent.end - chunk.start]
+        verify_quote(quote, chunk.text)
+        n = len(answer.citations) + 1
+        answer.citations.append(
+            Citation(
+                n=n, doc_id=doc.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
+                source=doc.source, url=doc.url, page_start=page, page_end=page_end,
+                pages_label=pages_label(doc, page, page_end), section=chunk.section,
+                quote=quote, published=doc.published, publisher=doc.publisher,
+                licence=doc.licence, paged=is_paged(doc),
+            )
+        )
+        answer.sentences.append(AnswerSentence(sent.text, n, c.score))
+    return answer
+
+
+def _adjacent(chunk, quote: str, next_start: int) -> bool:  # noqa: ANN001
+    """True when ``next_start`` is the sentence right after ``quote`` in the chunk."""
+    end = chunk.start + chunk.text.find(quote) + len(quote)
+    for s in chunk.sentences:
+        if s.start >= end:
+            return s.start == next_start
+    return False

@@ -1,0 +1,233 @@
+"""Command line: ``assistant [index|ask|sources|tui] ...``; no command opens the app.
+
+Imports stay lazy so that ``assistant ask`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+SAMPLE_QUESTION = "What are the benefits of partnerships for mutuals?"
+
+
+class ProgressLine:
+    """A one-line progress bar on stderr (silent when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self._last = ""
+
+    def __call__(self, p) -> None:  # noqa: ANN001 - index.builder.Progress
+        if not self.enabled:
+            return
+        width = 30
+        if p.total:
+            filled = int(width * p.done / p.total)
+            bar = "█" * filled + "░" * (width - filled)
+            line = f"\r{p.stage:<6} {bar} {p.done}/{p.total} {p.message[:40]}"
+        else:
+            line = f"\r{p.stage:<6} {p.message[:70]}"
+        if line != self._last:
+            self.stream.write(line.ljust(100)[:100])
+            self.stream.flush()
+            self._last = line
+
+    def finish(self) -> None:
+        if self.enabled and self._last:
+            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.flush()
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--index-dir", metavar="DIR",
+        help="index folder (default: $ASSISTANT_INDEX_DIR or ~/.local/share/mutuals-assistant/index)",
+    )
+    p = argparse.ArgumentParser(
+        prog="assistant",
+        description="Cited answers from the Public Service Mutuals partnership documents. "
+        "With no command, opens the terminal app.",
+        parents=[common],
+    )
+    sub = p.add_subparsers(dest="command")
+
+    ix = sub.add_parser("index", parents=[common], help="add files/folders and update the index")
+    ix.add_argument("paths", nargs="*", help="files or folders to add as sources")
+    ix.add_argument("--json", action="store_true", help="print one JSON object")
+    ix.add_argument("--status", action="store_true",
+                    help="show what is new, changed, removed and unchanged; index nothing")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question with citations")
+    ask.add_argument("question", nargs="?", help="the question")
+    ask.add_argument("-k", type=int, default=None, help="passages to retrieve (default 5)")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.add_argument("--questions", metavar="FILE",
+                     help="one question per line; answers as JSON Lines with --json")
+    ask.add_argument("--doc", action="append", metavar="DOC_ID",
+                     help="only search this document (repeatable)")
+
+    src = sub.add_parser("sources", parents=[common], help="list indexed documents")
+    src.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("tui", parents=[common], help="open the terminal app")
+    return p
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from assistant.service import Assistant
+
+    return Assistant.open(args.index_dir)
+
+
+def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
+    if assistant.has_index():
+        return
+    print("No index yet: indexing the bundled documents (first run only)…", file=sys.stderr)
+    bar = ProgressLine()
+    report = assistant.index(progress=bar)
+    bar.finish()
+    _print_failures(report.failed)
+
+
+def _print_failures(failed: list[dict]) -> None:
+    for f in failed:
+        print(f"  skipped {f['source']}: {f['reason']}", file=sys.stderr)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    assistant = _open(args)
+    if args.status:
+        report = assistant.status()
+        if args.json:
+            print(json.dumps(report.as_json(), ensure_ascii=False))
+        else:
+            for label, items in (("new", report.added), ("changed", report.updated),
+                                 ("removed", report.removed), ("unchanged", report.unchanged)):
+                print(f"{label}: {len(items)}")
+                for s in items if label != "unchanged" else []:
+                    print(f"  {s}")
+            for f in report.failed:
+                print(f"cannot index {f['source']}: {f['reason']}")
+        return 0
+    bar = ProgressLine()
+    report = assistant.index(args.paths, progress=bar)
+    bar.finish()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+        return 0
+    print(
+        f"Index {'written' if report.written else 'already up to date'}: "
+        f"{report.documents} documents, {report.chunks} chunks "
+        f"({report.seconds:.1f} s, {report.embedded} texts embedded)"
+    )
+    for label, items in (("added", report.added), ("updated", report.updated),
+                         ("removed", report.removed)):
+        print(f"  {label}: {len(items)}")
+        for s in items:
+            print(f"    {s}")
+    print(f"  unchanged: {len(report.unchanged)}")
+    print(f"  failed: {len(report.failed)}")
+    for f in report.failed:
+        print(f"    {f['source']}: {f['reason']}")
+    return 0
+
+
+def format_answer(answer) -> str:  # noqa: ANN001 - assistant.records.Answer
+    lines = []
+    if answer.abstained:
+        lines.append(answer.NOT_FOUND)
+        if answer.passages:
+            lines.append("")
+            lines.append("Closest passages:")
+            for p in answer.passages[:3]:
+                where = ", ".join(x for x in (p.title, p.pages_label, p.section_path) if x)
+                lines.append(f"  - {where}")
+                snippet = " ".join(p.text.split())
+                lines.append(f"    {snippet[:220]}{'…' if len(snippet) > 220 else ''}")
+        return "\n".join(lines)
+    lines.append(answer.text)
+    lines.append("")
+    lines.append("Sources:")
+    for c in answer.citations:
+        lines.append(f"  [{c.n}] {c.label()}")
+        lines.append(f"      {c.url or c.source}")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if not args.question and not args.questions:
+        print("error: give a question, or --questions FILE", file=sys.stderr)
+        return 2
+    assistant = _open(args)
+    _ensure_index(assistant)
+    if args.questions:
+        try:
+            raw = Path(args.questions).read_bytes().decode("utf-8", errors="replace")
+        except OSError as exc:
+            print(f"error: cannot read {args.questions}: {exc.strerror}", file=sys.stderr)
+            return 2
+        questions = [q.strip() for q in raw.splitlines() if q.strip()]
+        for q in questions:
+            answer = assistant.ask(q, k=args.k, doc_ids=args.doc)
+            if args.json:
+                print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+            else:
+                print(f"Q: {q}\n{format_answer(answer)}\n", flush=True)
+        return 0
+    answer = assistant.ask(args.question, k=args.k, doc_ids=args.doc)
+    if args.json:
+        print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    assistant = _open(args)
+    docs = assistant.sources()
+    if args.json:
+        print(json.dumps([d.as_json() for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("No documents indexed yet: run `assistant index`.")
+        return 0
+    for d in docs:
+        print(f"{d.title}\n  {d.url or d.source}\n  {d.pages} page(s), {d.chunks} chunks, "
+              f"indexed {d.indexed_at}")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    try:
+        from tui.app import run
+    except ImportError:  # the app is not built yet: answer a sample question instead
+        assistant = _open(args)
+        _ensure_index(assistant)
+        print(f"Q: {SAMPLE_QUESTION}\n")
+        print(format_answer(assistant.ask(SAMPLE_QUESTION)))
+        return 0
+    return run(index_dir=args.index_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
+                None: cmd_tui}
+    from assistant.config import ConfigError
+    from index.embedder import ModelUnavailable
+    from index.layout import IndexLocked, NoIndex
+
+    try:
+        return handlers[args.command](args)
+    except (IndexLocked, NoIndex, ConfigError, ModelUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,117 @@
+"""Settings: one typed object, read from a TOML file and the environment at the edge.
+
+Precedence: explicit arguments > environment variables (``ASSISTANT_<FIELD>``) >
+config file (``$ASSISTANT_CONFIG`` or ``~/.config/mutuals-assistant/config.toml``) >
+defaults. Unknown keys in the file are an error, so a typo never passes silently.
+
+A plain dataclass rather than pydantic-settings: importing pydantic costs more than the
+whole cold-start budget of ``assistant ask``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+
+def default_index_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "mutuals-assistant" / "index"
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(Path.home(), ".config")
+    return Path(base) / "mutuals-assistant" / "config.toml"
+
+
+class ConfigError(ValueError):
+    """A configuration file or variable that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can configure."""
+
+    index_dir: Path = field(default_factory=default_index_dir)
+    """Folder holding the index (generations, cache, sources)."""
+
+    model: str = "all-MiniLM-L6-v2"
+    """Embedding model: the bundled all-MiniLM-L6-v2, or a path to a local model folder."""
+
+    top_k: int = 5
+    """Passages returned for a question."""
+
+    candidates: int = 50
+    """Candidates taken from each retriever (dense, BM25) before fusion."""
+
+    rrf_k: int = 60
+    """Reciprocal rank fusion constant."""
+
+    dense_weight: float = 1.0
+    """Weight of the dense ranking in fusion."""
+
+    bm25_weight: float = 1.0
+    """Weight of the BM25 ranking in fusion."""
+
+    answer_sentences: int = 3
+    """Most sentences in an answer."""
+
+    abstain_below: float = 0.40
+    """Abstain when no sentence of the retrieved passages is at least this similar (cosine)
+    to the question."""
+
+    sentence_margin: float = 0.12
+    """Answer sentences must score within this margin of the best one."""
+
+    max_file_mb: float = 50.0
+    """Files larger than this are skipped with a reason."""
+
+    chunk_tokens: int = 230
+    """Chunk size in estimated word-piece tokens (the model reads up to 256)."""
+
+    chunk_overlap: int = 40
+    """Overlap between consecutive chunks of a section, in tokens."""
+
+    @classmethod
+    def load(cls, config_path: Path | None = None, **overrides: object) -> Settings:
+        """Defaults, then the config file, then ``ASSISTANT_*`` variables, then ``overrides``."""
+        values: dict[str, object] = {}
+        path = config_path or Path(os.environ.get("ASSISTANT_CONFIG") or default_config_path())
+        if path.is_file():
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot read config {path}: {exc}") from exc
+            values.update(data)
+        for f in fields(cls):
+            env = os.environ.get(f"ASSISTANT_{f.name.upper()}")
+            if env:
+                values[f.name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls().with_values(values)
+
+    def with_values(self, values: dict[str, object]) -> Settings:
+        """A copy with ``values`` applied and converted to each field's type."""
+        known = {f.name: f for f in fields(self)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        converted: dict[str, object] = {}
+        for name, raw in values.items():
+            default = getattr(self, name)
+            try:
+                if isinstance(default, Path):
+                    converted[name] = Path(str(raw)).expanduser()
+                elif isinstance(default, bool):
+                    converted[name] = str(raw).lower() in ("1", "true", "yes", "on")
+                else:
+                    converted[name] = type(default)(raw)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"setting {name}: cannot use {raw!r} ({exc})") from exc
+        return replace(self, **converted)  # type: ignore[arg-type]
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

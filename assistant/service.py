@@ -1,0 +1,212 @@
+"""The one service object: open an index, then search, ask, list sources, reindex.
+
+The CLI and the terminal app are thin shells over ``Assistant``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answer import AnswerParams, compose
+from assistant.config import Settings
+from assistant.records import Answer, Passage
+from assistant.retrieve import FusionParams, hybrid_search, is_paged, pages_label, to_passages
+from corpus.chunking import ChunkingParams
+from index.builder import BuildReport, ProgressFn, build, status
+from index.embedder import Embedder
+from index.layout import IndexLayout, NoIndex
+from index.reader import IndexSnapshot
+from index.store import DocumentRow
+
+
+@dataclass
+class ChunkView:
+    """A chunk shown in its document: for reading a source in context."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    total: int
+    title: str
+    source: str
+    url: str | None
+    pages_label: str
+    section: list[str]
+    text: str
+    previous_id: str | None
+    next_id: str | None
+
+
+class Assistant:
+    """Answers questions from one index folder."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.layout = IndexLayout(settings.index_dir)
+        self._embedder = embedder
+        self._snap: IndexSnapshot | None = None
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        index_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+    ) -> Assistant:
+        """An assistant over ``index_dir`` (default: the configured per-user folder)."""
+        settings = settings or Settings.load()
+        if index_dir is not None:
+            settings = settings.with_values({"index_dir": index_dir})
+        return cls(settings, embedder)
+
+    # -- model and index -------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                from index.embedder import SentenceTransformerEmbedder
+
+                self._embedder = SentenceTransformerEmbedder(self.settings.model)
+            return self._embedder
+
+    def warm_up(self) -> None:
+        """Load the model and index now (the app calls this in a background worker)."""
+        self.embedder.encode_query("warm up")
+        if self.has_index():
+            snap = self.snapshot()
+            _ = snap.vectors, snap.bm25, snap.documents_by_id
+
+    def has_index(self) -> bool:
+        return self.layout.exists()
+
+    def snapshot(self) -> IndexSnapshot:
+        """The live generation; picks up a newer one published by a rebuild."""
+        with self._lock:
+            current = self.layout.current()
+            if current is None:
+                raise NoIndex(
+                    f"no index in {self.layout.root} yet: run `assistant index` first"
+                )
+            if self._snap is None or self._snap.path != current:
+                old = self._snap
+                self._snap = IndexSnapshot(current)
+                if old is not None:
+                    old.close()
+            return self._snap
+
+    @property
+    def chunking(self) -> ChunkingParams:
+        return ChunkingParams(max_tokens=self.settings.chunk_tokens,
+                              overlap_tokens=self.settings.chunk_overlap)
+
+    # -- questions -------------------------------------------------------------------
+    def _fusion(self) -> FusionParams:
+        s = self.settings
+        return FusionParams(s.candidates, s.rrf_k, s.dense_weight, s.bm25_weight)
+
+    def _answer_params(self) -> AnswerParams:
+        s = self.settings
+        return AnswerParams(max_sentences=s.answer_sentences, abstain_below=s.abstain_below,
+                            margin=s.sentence_margin)
+
+    def encode_query(self, question: str) -> np.ndarray:
+        return np.asarray(self.embedder.encode_query(question), dtype=np.float32)
+
+    def search(
+        self, question: str, k: int | None = None, doc_ids: Sequence[str] | None = None
+    ) -> list[Passage]:
+        """The ``k`` passages that best match ``question``, best first."""
+        snap = self.snapshot()
+        qv = self.encode_query(question)
+        hits = hybrid_search(snap, qv, question, k or self.settings.top_k, self._fusion(),
+                             list(doc_ids) if doc_ids else None)
+        stored = snap.store.chunks([h.row for h in hits])
+        return to_passages(snap, hits, stored)
+
+    def ask(
+        self, question: str, k: int | None = None, doc_ids: Sequence[str] | None = None
+    ) -> Answer:
+        """A cited extractive answer to ``question``, or an abstention."""
+        question = " ".join(question.split())
+        if not question:
+            return Answer(question="", abstained=True, reason="empty question")
+        snap = self.snapshot()
+        qv = self.encode_query(question)
+        hits = hybrid_search(snap, qv, question, k or self.settings.top_k, self._fusion(),
+                             list(doc_ids) if doc_ids else None)
+        stored = snap.store.chunks([h.row for h in hits])
+        passages = to_passages(snap, hits, stored)
+        return compose(snap, question, qv, passages, stored, [h.row for h in hits],
+                       self._answer_params())
+
+    # -- documents -------------------------------------------------------------------
+    def sources(self) -> list[DocumentRow]:
+        """Indexed documents (empty when there is no index yet)."""
+        if not self.has_index():
+            return []
+        return self.snapshot().documents()
+
+    def source_paths(self) -> list[str]:
+        """Files and folders the maintainer added (the bundled corpus is always indexed)."""
+        return self.layout.read_sources()
+
+    def chunk_view(self, chunk_id: str) -> ChunkView | None:
+        """A chunk with its document details and neighbours, for reading in context."""
+        snap = self.snapshot()
+        row = snap.store.chunk_row(chunk_id)
+        if row is None:
+            return None
+        c = snap.store.chunks([row])[row].chunk
+        doc = snap.documents_by_id[c.doc_id]
+        prev_row = snap.store.neighbour_row(c.doc_id, c.ordinal - 1)
+        next_row = snap.store.neighbour_row(c.doc_id, c.ordinal + 1)
+        return ChunkView(
+            chunk_id=c.chunk_id, doc_id=c.doc_id, ordinal=c.ordinal, total=doc.chunks,
+            title=doc.title, source=doc.source, url=doc.url,
+            pages_label=pages_label(doc, c.page_start, c.page_end) if is_paged(doc) else "",
+            section=c.section, text=c.text,
+            previous_id=f"{c.doc_id}:{c.ordinal - 1}" if prev_row is not None else None,
+            next_id=f"{c.doc_id}:{c.ordinal + 1}" if next_row is not None else None,
+        )
+
+    # -- maintenance -----------------------------------------------------------------
+    def add_sources(self, paths: Sequence[str | Path]) -> list[str]:
+        """Remember files/folders as sources of this index; returns the full list."""
+        current = self.layout.read_sources()
+        for p in paths:
+            ap = str(Path(p).expanduser().absolute())
+            if ap not in current:
+                current.append(ap)
+        self.layout.write_sources(current)
+        return current
+
+    def remove_source(self, path: str) -> None:
+        self.layout.write_sources([s for s in self.layout.read_sources() if s != path])
+
+    def index(
+        self,
+        paths: Sequence[str | Path] = (),
+        *,
+        progress: ProgressFn | None = None,
+        cancel: threading.Event | None = None,
+    ) -> BuildReport:
+        """Add ``paths`` to the sources, then bring the index up to date."""
+        if paths:
+            self.add_sources(paths)
+        report = build(
+            self.layout, self.embedder, params=self.chunking, max_bytes=self.settings.max_bytes,
+            progress=progress, cancel=cancel,
+        )
+        self.snapshot()  # switch to the new generation
+        return report
+
+    def status(self) -> BuildReport:
+        """What ``index`` would change, without indexing."""
+        return status(self.layout)

@@ -1,0 +1,247 @@
+"""Structure-aware chunking.
+
+Chunks never cross documents, break at section boundaries, hold whole sentences, and
+are sized for a small sentence-transformer (about 200-300 word-piece tokens) with a
+sentence of overlap. Every chunk and sentence is a verbatim slice of the document's
+clean text, so quotes can always be checked against the source.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from corpus.records import Chunk, Document, Heading, Sentence
+
+
+@dataclass(frozen=True)
+class ChunkingParams:
+    """How documents are cut into chunks.
+
+    Attributes:
+        max_tokens: upper bound of estimated word-piece tokens per chunk.
+        overlap_tokens: at most this many tokens of trailing sentences repeat at the
+            start of the next chunk of the same section.
+        min_tokens: a section smaller than this is merged with the following one when
+            the two fit together.
+    """
+
+    max_tokens: int = 230
+    overlap_tokens: int = 40
+    min_tokens: int = 40
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "max_tokens": self.max_tokens,
+            "overlap_tokens": self.overlap_tokens,
+            "min_tokens": self.min_tokens,
+        }
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "prof", "no", "vs", "cf", "fig", "st",
+    "inc", "ltd", "co", "al", "approx", "para", "paras", "p", "pp", "vol", "ed", "eds",
+}
+# A candidate sentence end: terminal punctuation, optional closing quote/bracket, space.
+_SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_PARA_BREAK = re.compile(r"\n\s*\n")
+_BULLET = re.compile(r"\n(?=\s*(?:[•▪◦‣\-*–]|\d+[.)])\s)")
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimate word-piece tokens: words and punctuation, plus a share for long words."""
+    n = 0
+    for m in _TOKEN.finditer(text):
+        n += 1 + max(0, len(m.group()) - 6) // 4
+    return n
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Paragraphs in text[start:end]; a paragraph cut mid-sentence by a page break is rejoined."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _PARA_BREAK.finditer(text, start, end):
+        span = _trimmed(text, pos, m.start())
+        if span:
+            spans.append(span)
+        pos = m.end()
+    span = _trimmed(text, pos, end)
+    if span:
+        spans.append(span)
+    merged: list[tuple[int, int]] = []
+    for span in spans:
+        if merged:
+            prev_s, prev_e = merged[-1]
+            last = text[prev_e - 1]
+            first = text[span[0]]
+            if (last.isalpha() or last in ",-–") and first.islower():
+                merged[-1] = (prev_s, span[1])
+                continue
+        merged.append(span)
+    return merged
+
+
+def _is_sentence_end(text: str, punct_pos: int) -> bool:
+    if text[punct_pos] != ".":
+        return True
+    word_start = punct_pos
+    while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:punct_pos].lower()
+    if word in _ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isalpha():  # initials: "J. Smith"
+        return False
+    return True
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets) in text[start:end].
+
+    Paragraphs, list items and lines that look like headings are separate sentences.
+    """
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    for p_start, p_end in _paragraph_spans(text, start, end):
+        # List items on their own lines are sentences of their own.
+        pieces, pos = [], p_start
+        for m in _BULLET.finditer(text, p_start, p_end):
+            pieces.append((pos, m.start()))
+            pos = m.end()
+        pieces.append((pos, p_end))
+        for s, e in pieces:
+            seg_start = s
+            for m in _SENT_END.finditer(text, s, e):
+                if m.end() >= e or not _is_sentence_end(text, m.start()):
+                    continue
+                nxt = text[m.end()] if m.end() < len(text) else ""
+                if nxt and nxt.islower():
+                    continue
+                span = _trimmed(text, seg_start, m.end())
+                if span:
+                    out.append(span)
+                seg_start = m.end()
+            span = _trimmed(text, seg_start, e)
+            if span:
+                out.append(span)
+    return out
+
+
+def _split_long(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple[int, int]]:
+    """Cut a sentence longer than ``max_tokens`` at word boundaries."""
+    s, e = span
+    if estimate_tokens(text[s:e]) <= max_tokens:
+        return [span]
+    out, piece_start, count = [], s, 0
+    for m in re.finditer(r"\S+", text[s:e]):
+        count += estimate_tokens(m.group())
+        if count > max_tokens and s + m.start() > piece_start:
+            trimmed = _trimmed(text, piece_start, s + m.start())
+            if trimmed:
+                out.append(trimmed)
+            piece_start, count = s + m.start(), estimate_tokens(m.group())
+    trimmed = _trimmed(text, piece_start, e)
+    if trimmed:
+        out.append(trimmed)
+    return out
+
+
+def section_paths(headings: list[Heading]) -> tuple[list[int], list[list[str]]]:
+    """Offsets where the section path changes and the path from each offset on."""
+    offsets, paths, stack = [], [], []  # type: ignore[var-annotated]
+    for h in sorted(headings, key=lambda h: h.offset):
+        while stack and stack[-1].level >= h.level:
+            stack.pop()
+        stack.append(h)
+        offsets.append(h.offset)
+        paths.append([x.title for x in stack])
+    return offsets, paths
+
+
+def _segments(doc: Document, text: str) -> Iterator[tuple[int, int, list[str]]]:
+    offsets, paths = section_paths(doc.headings)
+    bounds = [0] + [o for o in offsets if 0 < o < len(text)] + [len(text)]
+    bounds = sorted(set(bounds))
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        i = bisect.bisect_right(offsets, a) - 1
+        yield a, b, (paths[i] if i >= 0 else [])
+
+
+def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[Chunk]:
+    """Cut one document into chunks; see the module docstring for the rules."""
+    params = params or ChunkingParams()
+    text = doc.text
+    page_starts = doc.page_starts()
+
+    # 1. sentences per section, 2. merge tiny sections forward.
+    sections: list[tuple[list[str], list[tuple[int, int]]]] = []
+    for a, b, path in _segments(doc, text):
+        sents: list[tuple[int, int]] = []
+        for span in split_sentences(text, a, b):
+            sents.extend(_split_long(text, span, params.max_tokens))
+        if not sents:
+            continue
+        if sections:
+            prev_path, prev_sents = sections[-1]
+            prev_tokens = estimate_tokens(text[prev_sents[0][0] : prev_sents[-1][1]])
+            tokens = estimate_tokens(text[sents[0][0] : sents[-1][1]])
+            if prev_tokens < params.min_tokens and prev_tokens + tokens <= params.max_tokens:
+                sections[-1] = (path if len(path) >= len(prev_path) else prev_path,
+                                prev_sents + sents)
+                continue
+        sections.append((path, sents))
+
+    chunks: list[Chunk] = []
+    for path, sents in sections:
+        for group in _group(text, sents, params):
+            start, end = group[0][0], group[-1][1]
+            chunk_text = text[start:end]
+            ordinal = len(chunks)
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc.doc_id}:{ordinal}",
+                    doc_id=doc.doc_id,
+                    ordinal=ordinal,
+                    text=chunk_text,
+                    page_start=doc.pages[bisect.bisect_right(page_starts, start) - 1].number,
+                    page_end=doc.pages[bisect.bisect_right(page_starts, end - 1) - 1].number,
+                    section=list(path),
+                    start=start,
+                    end=end,
+                    sentences=[Sentence(text[s:e], s, e) for s, e in group],
+                )
+            )
+    return chunks
+
+
+def _group(
+    text: str, sents: list[tuple[int, int]], params: ChunkingParams
+) -> Iterator[list[tuple[int, int]]]:
+    """Greedy sentence packing with a trailing-sentence overlap."""
+    sizes = [estimate_tokens(text[s:e]) for s, e in sents]
+    i = 0
+    while i < len(sents):
+        j, total = i, 0
+        while j < len(sents) and (j == i or total + sizes[j] <= params.max_tokens):
+            total += sizes[j]
+            j += 1
+        yield sents[i:j]
+        if j >= len(sents):
+            return
+        # Step back over trailing sentences that fit in the overlap budget.
+        back, k = 0, j
+        while k - 1 > i and back + sizes[k - 1] <= params.overlap_tokens:
+            back += sizes[k - 1]
+            k -= 1
+        i = k

@@ -1,0 +1,113 @@
+"""Finding the files to index under a list of files and folders.
+
+Every path that cannot be used is reported with a one-line reason; a folder never
+aborts on one bad entry and symlink loops are walked once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.manifest import MANIFEST_NAME, DocMeta, ManifestError, read_manifest
+
+SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
+
+
+@dataclass
+class Found:
+    """A file to index, with the manifest entry of its folder if any."""
+
+    path: Path
+    meta: DocMeta | None = None
+
+
+@dataclass
+class Discovery:
+    files: list[Found] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def unsupported_reason(path: Path) -> str:
+    suffix = path.suffix.lower() or "(none)"
+    return f"unsupported file type {suffix} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+
+
+def discover(sources: list[Path]) -> Discovery:
+    """Files under ``sources`` (files or folders), in a stable order, plus failures."""
+    out = Discovery()
+    seen_files: set[Path] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+    manifests: dict[Path, dict[str, DocMeta]] = {}
+
+    def meta_for(path: Path) -> DocMeta | None:
+        folder = path.parent
+        if folder not in manifests:
+            try:
+                manifests[folder] = read_manifest(folder)
+            except ManifestError as exc:
+                out.failed.append((str(folder / MANIFEST_NAME), f"unreadable manifest: {exc}"))
+                manifests[folder] = {}
+        return manifests[folder].get(path.name)
+
+    def add_file(path: Path, explicit: bool) -> None:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            out.failed.append((str(path), f"cannot resolve path: {exc.__class__.__name__}"))
+            return
+        if real in seen_files:
+            return
+        seen_files.add(real)
+        if path.name == MANIFEST_NAME:
+            return
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            out.failed.append((str(path), unsupported_reason(path)))
+            return
+        out.files.append(Found(path, meta_for(path)))
+
+    def walk(folder: Path) -> None:
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            out.failed.append((str(folder), f"cannot open folder: {exc.strerror or exc}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            out.failed.append((str(folder), "symlink loop: folder already visited, skipped"))
+            return
+        seen_dirs.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except PermissionError:
+            out.failed.append((str(folder), "permission denied"))
+            return
+        except OSError as exc:
+            out.failed.append((str(folder), f"cannot list folder: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            p = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows symlinks
+            except OSError:
+                is_dir = False
+            if is_dir:
+                walk(p)
+            elif entry.is_file() or entry.is_symlink():
+                if entry.is_symlink() and not p.exists():
+                    out.failed.append((str(p), "broken symlink"))
+                    continue
+                add_file(p, explicit=False)
+
+    for src in sources:
+        src = Path(src).expanduser()
+        if src.is_dir():
+            walk(src)
+        elif src.exists():
+            add_file(src, explicit=True)
+        else:
+            out.failed.append((str(src), "no such file or folder"))
+    return out

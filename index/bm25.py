@@ -1,0 +1,153 @@
+"""A BM25 keyword index in plain numpy arrays.
+
+We write BM25 ourselves (about a hundred lines) instead of using bm25s: importing bm25s
+costs ~0.2 s, which alone would break the cold-start budget of ``assistant ask``, and
+owning the scorer lets us tune tokenisation and weighting. Terms are lower-cased,
+stop-worded and Snowball-stemmed (PyStemmer). Stored as ``.npy`` (no pickle) + JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves also may might must shall us s t""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # noqa: ANN202
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Terms of ``text``: lower-cased words without stopwords, stemmed."""
+    words = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    words = [w for w in words if w not in STOPWORDS]
+    return _stemmer().stemWords(words)
+
+
+class BM25Index:
+    """Okapi BM25 over a fixed list of documents (ids 0..n-1)."""
+
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        indptr: np.ndarray,
+        doc_ids: np.ndarray,
+        tfs: np.ndarray,
+        doc_len: np.ndarray,
+        k1: float = 1.2,
+        b: float = 0.75,
+    ) -> None:
+        self.vocab = vocab
+        self.indptr = indptr
+        self.doc_ids = doc_ids
+        self.tfs = tfs
+        self.doc_len = doc_len
+        self.k1 = k1
+        self.b = b
+        n = len(doc_len)
+        df = np.diff(indptr).astype(np.float64)
+        self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self.avgdl = float(doc_len.mean()) if n else 0.0
+
+    @classmethod
+    def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25Index:
+        return cls.from_token_lists([tokenize(t) for t in texts], k1=k1, b=b)
+
+    @classmethod
+    def from_token_lists(
+        cls, token_lists: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75
+    ) -> BM25Index:
+        postings: dict[str, list[tuple[int, int]]] = {}
+        doc_len = np.zeros(len(token_lists), dtype=np.float32)
+        for i, toks in enumerate(token_lists):
+            doc_len[i] = len(toks)
+            for term, tf in Counter(toks).items():
+                postings.setdefault(term, []).append((i, tf))
+        terms = sorted(postings)
+        vocab = {t: j for j, t in enumerate(terms)}
+        counts = [len(postings[t]) for t in terms]
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        doc_ids = np.empty(int(indptr[-1]), dtype=np.int32)
+        tfs = np.empty(int(indptr[-1]), dtype=np.float32)
+        for j, t in enumerate(terms):
+            plist = postings[t]
+            doc_ids[indptr[j] : indptr[j + 1]] = [d for d, _ in plist]
+            tfs[indptr[j] : indptr[j + 1]] = [f for _, f in plist]
+        return cls(vocab, indptr, doc_ids, tfs, doc_len, k1=k1, b=b)
+
+    def __len__(self) -> int:
+        return len(self.doc_len)
+
+    def scores(self, query: str | Sequence[str]) -> np.ndarray:
+        """BM25 score of every document for ``query`` (text or terms)."""
+        terms = tokenize(query) if isinstance(query, str) else list(query)
+        out = np.zeros(len(self.doc_len), dtype=np.float32)
+        if not len(self.doc_len):
+            return out
+        norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avgdl, 1e-9))
+        for term, qtf in Counter(terms).items():
+            j = self.vocab.get(term)
+            if j is None:
+                continue
+            lo, hi = self.indptr[j], self.indptr[j + 1]
+            d = self.doc_ids[lo:hi]
+            tf = self.tfs[lo:hi]
+            out[d] += qtf * self.idf[j] * tf * (self.k1 + 1) / (tf + norm[d])
+        return out
+
+    def search(self, query: str | Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` (ids, scores) with a positive score, best first."""
+        s = self.scores(query)
+        if k <= 0 or not len(s):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        k = min(k, len(s))
+        top = np.argpartition(-s, k - 1)[:k]
+        top = top[np.argsort(-s[top], kind="stable")]
+        top = top[s[top] > 0]
+        return top.astype(np.int64), s[top]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "indptr.npy", self.indptr, allow_pickle=False)
+        np.save(folder / "doc_ids.npy", self.doc_ids, allow_pickle=False)
+        np.save(folder / "tfs.npy", self.tfs, allow_pickle=False)
+        np.save(folder / "doc_len.npy", self.doc_len, allow_pickle=False)
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        (folder / "bm25.json").write_text(
+            json.dumps({"k1": self.k1, "b": self.b, "terms": terms}), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25Index:
+        meta = json.loads((folder / "bm25.json").read_text(encoding="utf-8"))
+        vocab = {t: j for j, t in enumerate(meta["terms"])}
+
+        def arr(name: str) -> np.ndarray:
+            return np.load(folder / name, allow_pickle=False)
+
+        return cls(
+            vocab, arr("indptr.npy"), arr("doc_ids.npy"), arr("tfs.npy"), arr("doc_len.npy"),
+            k1=meta["k1"], b=meta["b"],
+        )

@@ -1,0 +1,418 @@
+"""Incremental, atomic index builds.
+
+Each source file is tracked by size, mtime and content hash. Unchanged files are
+neither re-read nor re-embedded: their rows and vectors are copied from the previous
+generation. New and changed files are loaded, chunked and embedded through the
+embedding cache. The result is written as a new generation and published atomically
+(see ``index.layout``); a failure or a kill leaves the previous generation live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from corpus.chunking import ChunkingParams, chunk_document
+from corpus.discover import Found, discover
+from corpus.manifest import BUNDLED_DIR
+from corpus.records import Chunk, Document
+from index.bm25 import BM25Index
+from index.cache import EmbeddingCache
+from index.embedder import Embedder
+from index.layout import FORMAT_VERSION, IndexLayout
+from index.reader import IndexSnapshot
+from index.store import DocumentRow, StoreWriter
+from index.vectors import HNSW_THRESHOLD, VectorIndex
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+class Cancelled(Exception):
+    """The build was cancelled; the previous index is untouched."""
+
+
+@dataclass
+class Progress:
+    """One progress report: ``stage`` is scan, read, embed, write or done."""
+
+    stage: str
+    done: int
+    total: int
+    message: str = ""
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build (or a status check) found and did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    generation: str | None = None
+    seconds: float = 0.0
+    written: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "removed": self.removed, "failed": self.failed, "documents": self.documents,
+            "chunks": self.chunks, "embedded": self.embedded, "generation": self.generation,
+            "seconds": round(self.seconds, 3),
+        }
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def all_sources(layout: IndexLayout, include_bundled: bool = True) -> list[Path]:
+    """The bundled corpus (always) plus the maintainer's added sources."""
+    extra = [Path(s) for s in layout.read_sources()]
+    return ([BUNDLED_DIR] if include_bundled else []) + extra
+
+
+def content_hash(path: Path, meta: dict) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    h.update(json.dumps(meta, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class _Planned:
+    found: Found
+    source: str
+    state: str  # new | changed | unchanged
+    size: int
+    mtime: float
+    content_hash: str | None
+
+
+def _compatible(snap: IndexSnapshot | None, embedder: Embedder, params: ChunkingParams) -> bool:
+    if snap is None:
+        return False
+    m = snap.manifest
+    return (
+        m.get("format_version") == FORMAT_VERSION
+        and m.get("model") == embedder.name
+        and m.get("chunking") == params.as_dict()
+    )
+
+
+def _plan(
+    files: list[Found], previous: dict[str, DocumentRow], report: BuildReport
+) -> list[_Planned]:
+    planned = []
+    for f in files:
+        source = str(f.path.absolute())
+        meta = f.meta.as_dict() if f.meta else {}
+        try:
+            st = f.path.stat()
+            prev = previous.get(source)
+            if prev and prev.size == st.st_size and prev.mtime == st.st_mtime:
+                planned.append(_Planned(f, source, "unchanged", st.st_size, st.st_mtime,
+                                        prev.content_hash))
+                continue
+            digest = content_hash(f.path, meta)
+        except PermissionError:
+            report.failed.append({"source": source, "reason": "permission denied"})
+            continue
+        except OSError as exc:
+            report.failed.append({"source": source, "reason": f"cannot read: {exc.strerror}"})
+            continue
+        if prev is None:
+            state = "new"
+        else:
+            state = "unchanged" if prev.content_hash == digest else "changed"
+        planned.append(_Planned(f, source, state, st.st_size, st.st_mtime, digest))
+    return planned
+
+
+def status(layout: IndexLayout, embedder_name: str | None = None) -> BuildReport:
+    """What an ``index`` run would do, without indexing (no model needed)."""
+    report = BuildReport()
+    found = discover(all_sources(layout))
+    report.failed = [{"source": s, "reason": r} for s, r in found.failed]
+    snap = IndexSnapshot.open(layout) if layout.exists() else None
+    previous = {d.source: d for d in snap.documents()} if snap else {}
+    planned = _plan(found.files, previous, report)
+    buckets = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged}
+    for p in planned:
+        buckets[p.state].append(p.source)
+    seen = {p.source for p in planned} | {f["source"] for f in report.failed}
+    report.removed = sorted(s for s in previous if s not in seen)
+    if snap:
+        report.documents = len(previous)
+        report.chunks = snap.chunk_count
+        report.generation = snap.path.name
+        snap.close()
+    return report
+
+
+def _load(p: _Planned, max_bytes: int | None) -> Document:
+    from corpus.loaders import load
+
+    meta = p.found.meta
+    doc = load(p.found.path, doc_id=meta.doc_id if meta and meta.doc_id else None,
+               max_bytes=max_bytes)
+    doc.source = p.source
+    if meta:
+        for attr in ("title", "url", "publisher", "published", "updated", "licence"):
+            value = getattr(meta, attr)
+            if value:
+                setattr(doc, attr, value)
+    return doc
+
+
+def build(
+    layout: IndexLayout,
+    embedder: Embedder,
+    *,
+    sources: list[Path] | None = None,
+    params: ChunkingParams | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    batch_size: int = 64,
+    hnsw_threshold: int = HNSW_THRESHOLD,
+) -> BuildReport:
+    """Bring the index up to date with its sources; see the module docstring."""
+    with layout.write_lock():
+        layout.cleanup()
+        return _build_locked(
+            layout, embedder, sources if sources is not None else all_sources(layout),
+            params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
+            batch_size, hnsw_threshold,
+        )
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("indexing cancelled; the previous index is unchanged")
+
+
+def _build_locked(
+    layout: IndexLayout,
+    embedder: Embedder,
+    sources: list[Path],
+    params: ChunkingParams,
+    max_bytes: int | None,
+    progress: ProgressFn,
+    cancel: threading.Event | None,
+    batch_size: int,
+    hnsw_threshold: int,
+) -> BuildReport:
+    t0 = time.perf_counter()
+    report = BuildReport()
+    progress(Progress("scan", 0, 0, "looking for documents"))
+    found = discover(sources)
+    report.failed = [{"source": s, "reason": r} for s, r in found.failed]
+
+    snap = IndexSnapshot.open(layout) if layout.exists() else None
+    reusable = _compatible(snap, embedder, params)
+    prev_docs = {d.source: d for d in snap.documents()} if snap else {}
+    planned = _plan(found.files, prev_docs if reusable else {}, report)
+    if not reusable and snap is not None:
+        # Everything is re-chunked; still report files the old index had as "updated".
+        for p in planned:
+            if p.source in prev_docs:
+                p.state = "changed"
+
+    # Read and chunk new and changed files.
+    docs: list[tuple[_Planned, Document | None, list[Chunk]]] = []
+    to_read = [p for p in planned if p.state != "unchanged"]
+    seen_ids: dict[str, str] = {}
+    for i, p in enumerate(planned):
+        _check(cancel)
+        if p.state == "unchanged":
+            docs.append((p, None, []))
+            seen_ids[prev_docs[p.source].doc_id] = p.source
+            continue
+        progress(Progress("read", len([d for d in docs if d[1] is not None]), len(to_read),
+                          p.found.path.name))
+        try:
+            doc = _load(p, max_bytes)
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
+            reason = getattr(exc, "reason", None) or f"unexpected error: {exc.__class__.__name__}: {exc}"
+            if p.source in prev_docs and reusable:
+                reason += " (kept the previously indexed version)"
+                p.state = "unchanged"
+                docs.append((p, None, []))
+            report.failed.append({"source": p.source, "reason": reason})
+            continue
+        if doc.doc_id in seen_ids:
+            report.failed.append({"source": p.source,
+                                  "reason": f"duplicate document id {doc.doc_id!r} "
+                                            f"(also {seen_ids[doc.doc_id]})"})
+            continue
+        seen_ids[doc.doc_id] = p.source
+        chunks = chunk_document(doc, params)
+        if not chunks:
+            report.failed.append({"source": p.source, "reason": "no text to index"})
+            continue
+        docs.append((p, doc, chunks))
+        del i
+    progress(Progress("read", len(to_read), len(to_read), "documents read"))
+
+    kept_sources = {p.source for p, _, _ in docs}
+    failed_sources = {f["source"] for f in report.failed}
+    report.removed = sorted(s for s in prev_docs if s not in kept_sources and s not in failed_sources)
+    for p, doc, _ in docs:
+        if doc is None:
+            report.unchanged.append(p.source)
+        elif p.state == "new":
+            report.added.append(p.source)
+        else:
+            report.updated.append(p.source)
+
+    if snap is not None and not report.changed:
+        report.documents = len(prev_docs)
+        report.chunks = snap.chunk_count
+        report.generation = snap.path.name
+        report.seconds = time.perf_counter() - t0
+        snap.close()
+        progress(Progress("done", 1, 1, "index already up to date"))
+        return report
+
+    # Embed what is not cached.
+    new_texts: list[str] = []
+    for _, doc, chunks in docs:
+        if doc is not None:
+            for c in chunks:
+                new_texts.append(c.text)
+                new_texts.extend(s.text for s in c.sentences)
+    vectors = _embed_cached(layout, embedder, new_texts, batch_size, progress, cancel, report)
+
+    # Write the new generation.
+    _check(cancel)
+    progress(Progress("write", 0, 1, "writing index"))
+    tmp = layout.new_generation_dir()
+    writer = StoreWriter(tmp / "meta.sqlite")
+    chunk_vecs: list[np.ndarray] = []
+    sent_vecs: list[np.ndarray] = []
+    chunk_texts: list[str] = []
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    pos = 0
+    for p, doc, chunks in docs:
+        if doc is None:
+            prev = prev_docs[p.source]
+            assert snap is not None
+            stored = snap.store.chunks(snap.store.doc_chunk_rows(prev.doc_id))
+            ordered = sorted(stored.values(), key=lambda s: s.chunk.ordinal)
+            if p.content_hash == prev.content_hash:
+                prev.size, prev.mtime = p.size, p.mtime  # touched but identical
+            writer.add_document(prev)
+            for sc in ordered:
+                writer.add_chunk(sc.chunk)
+                chunk_texts.append(sc.chunk.text)
+            rows = [sc.row for sc in ordered]
+            srows = [r for sc in ordered for r in sc.sentence_rows]
+            chunk_vecs.append(np.asarray(snap.chunk_vectors[rows]))
+            sent_vecs.append(np.asarray(snap.sentence_vectors[srows]))
+            continue
+        writer.add_document(
+            DocumentRow(
+                doc.doc_id, doc.title, p.source, doc.kind, doc.url, doc.published, doc.updated,
+                doc.publisher, doc.licence, len(doc.pages), [pg.label for pg in doc.pages],
+                doc.page_starts(), doc.headings, len(chunks), p.content_hash or "", p.size, p.mtime, now,
+            )
+        )
+        for c in chunks:
+            writer.add_chunk(c)
+            chunk_texts.append(c.text)
+            chunk_vecs.append(vectors[pos : pos + 1])
+            pos += 1
+            n = len(c.sentences)
+            sent_vecs.append(vectors[pos : pos + n])
+            pos += n
+    writer.close()
+    dim = embedder.dim
+    cv = np.concatenate(chunk_vecs) if chunk_vecs else np.zeros((0, dim), np.float32)
+    sv = np.concatenate(sent_vecs) if sent_vecs else np.zeros((0, dim), np.float32)
+    np.save(tmp / "chunks.npy", cv.astype(np.float32), allow_pickle=False)
+    np.save(tmp / "sentences.npy", sv.astype(np.float16), allow_pickle=False)
+    vindex = VectorIndex.build(cv, hnsw_threshold=hnsw_threshold)
+    vindex.save(tmp / "vectors.faiss")
+    BM25Index.build(chunk_texts).save(tmp / "bm25")
+    report.documents = len(docs)
+    report.chunks = len(chunk_texts)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": embedder.name,
+        "dim": dim,
+        "chunking": params.as_dict(),
+        "vector_index": vindex.kind,
+        "created_at": now,
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "sentences": int(sv.shape[0]),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if snap is not None:
+        snap.close()
+    _check(cancel)
+    final = layout.publish(tmp)
+    layout.cleanup()
+    report.generation = final.name
+    report.written = True
+    report.seconds = time.perf_counter() - t0
+    progress(Progress("done", 1, 1, "index written"))
+    return report
+
+
+def _embed_cached(
+    layout: IndexLayout,
+    embedder: Embedder,
+    texts: list[str],
+    batch_size: int,
+    progress: ProgressFn,
+    cancel: threading.Event | None,
+    report: BuildReport,
+) -> np.ndarray:
+    """Vectors for ``texts``, from the cache where possible; missing ones embedded by length."""
+    dim = embedder.dim
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    if not texts:
+        return out
+    cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
+    try:
+        hits = cache.get_many(texts)
+        for i, v in hits.items():
+            out[i] = v
+        missing: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            if i not in hits:
+                missing.setdefault(t, []).append(i)
+        todo = sorted(missing, key=len)
+        total = len(todo)
+        progress(Progress("embed", 0, total, f"embedding {total} new texts"))
+        for b in range(0, total, batch_size):
+            _check(cancel)
+            batch = todo[b : b + batch_size]
+            vecs = embedder.encode_documents(batch, batch_size=batch_size)
+            cache.put_many(batch, vecs)
+            for t, v in zip(batch, vecs, strict=True):
+                out[missing[t]] = v
+            report.embedded += len(batch)
+            progress(Progress("embed", min(b + batch_size, total), total, "embedding"))
+    finally:
+        cache.close()
+    return out

@@ -1,0 +1,163 @@
+"""An index folder on disk: immutable generations, an atomic pointer, a writer lock.
+
+::
+
+    INDEX_DIR/
+      CURRENT            name of the live generation (replaced atomically)
+      generations/gen-…  one complete index each (never modified once published)
+      cache.sqlite       embedding cache keyed by (model, text hash)
+      sources.json       folders and files the maintainer added
+      .lock              held by the one process allowed to write
+
+A build writes a new generation under a temporary name, fsyncs it, renames it into
+place and only then replaces ``CURRENT``. Readers resolve ``CURRENT`` once and load
+that generation, so they always see a complete index; ``kill -9`` at any moment leaves
+the previous generation live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+FORMAT_VERSION = 1
+
+
+class IndexLocked(RuntimeError):
+    """Another process is writing this index."""
+
+
+class NoIndex(RuntimeError):
+    """The folder holds no index yet."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class IndexLayout:
+    """Paths and atomic operations of one index folder."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).expanduser()
+
+    @property
+    def generations(self) -> Path:
+        return self.root / "generations"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / "cache.sqlite"
+
+    @property
+    def sources_path(self) -> Path:
+        return self.root / "sources.json"
+
+    def current(self) -> Path | None:
+        """The live generation folder, or None if nothing was ever published."""
+        try:
+            name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.generations / name
+        return path if (path / "manifest.json").exists() else None
+
+    def exists(self) -> bool:
+        return self.current() is not None
+
+    def new_generation_dir(self) -> Path:
+        """A fresh temporary folder to write a generation into."""
+        self.generations.mkdir(parents=True, exist_ok=True)
+        path = self.generations / f".tmp-{uuid.uuid4().hex[:12]}"
+        path.mkdir()
+        return path
+
+    def publish(self, tmp: Path) -> Path:
+        """Make the generation written in ``tmp`` the live one, atomically."""
+        for f in tmp.rglob("*"):
+            if f.is_file():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+        name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        final = self.generations / name
+        os.rename(tmp, final)
+        _fsync_dir(self.generations)
+        pointer = self.root / f".CURRENT.{uuid.uuid4().hex[:6]}"
+        pointer.write_text(name + "\n", encoding="utf-8")
+        with open(pointer, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(pointer, self.root / "CURRENT")
+        _fsync_dir(self.root)
+        return final
+
+    def cleanup(self, keep: int = 2) -> None:
+        """Delete unfinished builds and all but the newest ``keep`` generations.
+
+        Call only while holding the writer lock.
+        """
+        if not self.generations.exists():
+            return
+        current = self.current()
+        for tmp in self.generations.glob(".tmp-*"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        for stale in self.root.glob(".CURRENT.*"):
+            stale.unlink(missing_ok=True)
+        gens = sorted(
+            (p for p in self.generations.glob("gen-*") if p.is_dir()),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        others = [g for g in gens if g != current]
+        for g in others[max(keep - 1, 0) :]:
+            shutil.rmtree(g, ignore_errors=True)
+
+    def read_manifest(self) -> dict:
+        cur = self.current()
+        if cur is None:
+            raise NoIndex(f"no index in {self.root}")
+        return json.loads((cur / "manifest.json").read_text(encoding="utf-8"))
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the single-writer lock; raise IndexLocked if another writer has it."""
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                raise IndexLocked(
+                    f"another process (pid {holder}) is already updating the index in "
+                    f"{self.root}; try again when it has finished"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    def read_sources(self) -> list[str]:
+        try:
+            data = json.loads(self.sources_path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return []
+        return [str(s) for s in data.get("sources", [])]
+
+    def write_sources(self, sources: list[str]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".sources.{uuid.uuid4().hex[:6]}"
+        tmp.write_text(json.dumps({"sources": sources}, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self.sources_path)

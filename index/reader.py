@@ -1,0 +1,64 @@
+"""Read-only view of one index generation, loaded once and never changed under a reader."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.bm25 import BM25Index
+from index.layout import IndexLayout, NoIndex
+from index.store import DocumentRow, Store
+from index.vectors import VectorIndex
+
+
+class IndexSnapshot:
+    """A generation's manifest, metadata store, vectors and BM25 index.
+
+    Vectors of chunks and sentences are memory-mapped, so opening is cheap and only
+    the rows a question touches are read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.manifest: dict = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        self.store = Store(path / "meta.sqlite")
+
+    @classmethod
+    def open(cls, layout: IndexLayout) -> IndexSnapshot:
+        current = layout.current()
+        if current is None:
+            raise NoIndex(f"no index in {layout.root}")
+        return cls(current)
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def chunk_count(self) -> int:
+        return int(self.manifest.get("chunks", 0))
+
+    def documents(self) -> list[DocumentRow]:
+        return self.store.documents()
+
+    @cached_property
+    def documents_by_id(self) -> dict[str, DocumentRow]:
+        return {d.doc_id: d for d in self.store.documents()}
+
+    @cached_property
+    def vectors(self) -> VectorIndex:
+        return VectorIndex.load(self.path / "vectors.faiss")
+
+    @cached_property
+    def bm25(self) -> BM25Index:
+        return BM25Index.load(self.path / "bm25")
+
+    @cached_property
+    def chunk_vectors(self) -> np.ndarray:
+        return np.load(self.path / "chunks.npy", mmap_mode="r", allow_pickle=False)
+
+    @cached_property
+    def sentence_vectors(self) -> np.ndarray:
+        return np.load(self.path / "sentences.npy", mmap_mode="r", allow_pickle=False)

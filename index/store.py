@@ -1,0 +1,236 @@
+"""SQLite metadata of one index generation: documents, chunks and sentences.
+
+Row ids are positions: chunk row ``i`` is FAISS id ``i`` and BM25 document ``i``;
+sentence row ``j`` is row ``j`` of ``sentences.npy``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.records import Chunk, Heading, Sentence
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    url TEXT,
+    published TEXT,
+    updated TEXT,
+    publisher TEXT,
+    licence TEXT,
+    pages INTEGER NOT NULL,
+    page_labels TEXT NOT NULL,      -- JSON list, label or null per page
+    page_offsets TEXT NOT NULL,     -- JSON list, start of each page in the clean text
+    headings TEXT NOT NULL,         -- JSON list of [level, title, offset]
+    chunks INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    indexed_at TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY,
+    chunk_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    section TEXT NOT NULL,          -- JSON list of heading titles
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX chunks_doc ON chunks(doc_id, ordinal);
+CREATE TABLE sentences (
+    row INTEGER PRIMARY KEY,
+    chunk_row INTEGER NOT NULL,
+    start INTEGER NOT NULL,         -- offsets in the document's clean text
+    end INTEGER NOT NULL
+);
+CREATE INDEX sentences_chunk ON sentences(chunk_row);
+"""
+
+
+@dataclass
+class DocumentRow:
+    """What the index keeps about a document."""
+
+    doc_id: str
+    title: str
+    source: str
+    kind: str
+    url: str | None
+    published: str | None
+    updated: str | None
+    publisher: str | None
+    licence: str | None
+    pages: int
+    page_labels: list[str | None]
+    page_offsets: list[int]
+    headings: list[Heading]
+    chunks: int
+    content_hash: str
+    size: int
+    mtime: float
+    indexed_at: str
+
+    def as_json(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "title": self.title, "source": self.source,
+            "kind": self.kind, "url": self.url, "published": self.published,
+            "updated": self.updated, "publisher": self.publisher, "licence": self.licence,
+            "pages": self.pages, "chunks": self.chunks, "indexed_at": self.indexed_at,
+        }
+
+    def page_at(self, offset: int) -> int:
+        """The 1-based page holding character ``offset`` of the clean text."""
+        import bisect
+
+        return max(1, bisect.bisect_right(self.page_offsets, offset))
+
+    def page_label(self, number: int) -> str:
+        """The printed label of a 1-based page, or its number."""
+        if 1 <= number <= len(self.page_labels) and self.page_labels[number - 1]:
+            return str(self.page_labels[number - 1])
+        return str(number)
+
+
+@dataclass
+class StoredChunk:
+    """A chunk as stored: its row id and its sentences' row ids."""
+
+    row: int
+    chunk: Chunk
+    sentence_rows: list[int]
+
+
+_DOC_COLS = (
+    "doc_id, title, source, kind, url, published, updated, publisher, licence, pages, "
+    "page_labels, page_offsets, headings, chunks, content_hash, size, mtime, indexed_at"
+)
+
+
+def _doc_from_row(r: tuple) -> DocumentRow:
+    return DocumentRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], json.loads(r[10]),
+        json.loads(r[11]),
+        [Heading(level, title, offset) for level, title, offset in json.loads(r[12])],
+        r[13], r[14], r[15], r[16], r[17],
+    )
+
+
+class StoreWriter:
+    """Writes a fresh metadata database (one generation, written once)."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        self.n_chunks = 0
+        self.n_sentences = 0
+
+    def add_document(self, d: DocumentRow) -> None:
+        self.db.execute(
+            f"INSERT INTO documents ({_DOC_COLS}) VALUES ({','.join('?' * 18)})",
+            (
+                d.doc_id, d.title, d.source, d.kind, d.url, d.published, d.updated, d.publisher,
+                d.licence, d.pages, json.dumps(d.page_labels), json.dumps(d.page_offsets),
+                json.dumps([[h.level, h.title, h.offset] for h in d.headings]), d.chunks,
+                d.content_hash, d.size, d.mtime, d.indexed_at,
+            ),
+        )
+
+    def add_chunk(self, c: Chunk) -> int:
+        """Store a chunk and its sentences; returns the chunk's row id."""
+        row = self.n_chunks
+        self.db.execute(
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (row, c.chunk_id, c.doc_id, c.ordinal, c.text, c.page_start, c.page_end,
+             json.dumps(c.section, ensure_ascii=False), c.start, c.end),
+        )
+        self.db.executemany(
+            "INSERT INTO sentences VALUES (?,?,?,?)",
+            [(self.n_sentences + i, row, s.start, s.end) for i, s in enumerate(c.sentences)],
+        )
+        self.n_chunks += 1
+        self.n_sentences += len(c.sentences)
+        return row
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
+class Store:
+    """Read access to a generation's metadata."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def documents(self) -> list[DocumentRow]:
+        rows = self.db.execute(f"SELECT {_DOC_COLS} FROM documents ORDER BY title").fetchall()
+        return [_doc_from_row(r) for r in rows]
+
+    def chunk_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def chunks(self, rows: list[int]) -> dict[int, StoredChunk]:
+        """Chunks by row id, with their sentences and the sentences' row ids."""
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        found = self.db.execute(
+            "SELECT row, chunk_id, doc_id, ordinal, text, page_start, page_end, section, start,"
+            f" end FROM chunks WHERE row IN ({marks})",
+            rows,
+        ).fetchall()
+        out = {
+            r[0]: StoredChunk(
+                r[0], Chunk(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9]), []
+            )
+            for r in found
+        }
+        for row, sid, start, end in self.sentence_rows(list(out)):
+            sc = out[row]
+            c = sc.chunk
+            c.sentences.append(Sentence(c.text[start - c.start : end - c.start], start, end))
+            sc.sentence_rows.append(sid)
+        return out
+
+    def sentence_rows(self, chunk_rows: list[int]) -> list[tuple[int, int, int, int]]:
+        """(chunk_row, sentence_row, start, end) for the given chunks, in order."""
+        if not chunk_rows:
+            return []
+        marks = ",".join("?" * len(chunk_rows))
+        return self.db.execute(
+            f"SELECT chunk_row, row, start, end FROM sentences WHERE chunk_row IN ({marks})"
+            " ORDER BY row",
+            chunk_rows,
+        ).fetchall()
+
+    def chunk_row(self, chunk_id: str) -> int | None:
+        r = self.db.execute("SELECT row FROM chunks WHERE chunk_id = ?", (chunk_id,)).fetchone()
+        return None if r is None else int(r[0])
+
+    def neighbour_row(self, doc_id: str, ordinal: int) -> int | None:
+        r = self.db.execute(
+            "SELECT row FROM chunks WHERE doc_id = ? AND ordinal = ?", (doc_id, ordinal)
+        ).fetchone()
+        return None if r is None else int(r[0])
+
+    def doc_chunk_rows(self, doc_id: str) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT row FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))]
+
+    def rows_of_docs(self, doc_ids: list[str]) -> list[int]:
+        marks = ",".join("?" * len(doc_ids))
+        return [r[0] for r in self.db.execute(
+            f"SELECT row FROM chunks WHERE doc_id IN ({marks})", doc_ids)]

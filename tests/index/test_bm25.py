@@ -1,0 +1,33 @@
+import math
+
+import numpy as np
+
+from index.bm25 import BM25Index, tokenize
+
+
+def test_tokenize_stems_and_drops_stopwords():
+    assert tokenize("The Partnerships of partnering mutuals") == ["partnership", "partner", "mutual"]
+
+
+def test_bm25_matches_hand_computed_score():
+    texts = ["mutual partnership", "mutual", "cats and dogs"]
+    idx = BM25Index.build(texts, k1=1.2, b=0.75)
+    s = idx.scores("partnership")
+    n, df = 3, 1
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    avgdl = (2 + 1 + 2) / 3
+    tf, dl = 1, 2
+    expected = idf * tf * 2.2 / (tf + 1.2 * (1 - 0.75 + 0.75 * dl / avgdl))
+    assert math.isclose(float(s[0]), expected, rel_tol=1e-5)
+    assert s[1] == 0 and s[2] == 0
+
+
+def test_search_ranks_and_skips_zero_scores(tmp_path):
+    texts = ["staff ownership and engagement", "funding constraints", "ownership ownership stake"]
+    idx = BM25Index.build(texts)
+    ids, scores = idx.search("ownership", 10)
+    assert ids.tolist() == [2, 0]
+    assert np.all(np.diff(scores) <= 0)
+    idx.save(tmp_path / "bm25")
+    again = BM25Index.load(tmp_path / "bm25")
+    assert np.allclose(again.scores("ownership stake"), idx.scores("ownership stake"))
