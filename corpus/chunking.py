@@ -175,7 +175,10 @@ def _segments(doc: Document, text: str) -> Iterator[tuple[int, int, list[str]]]:
     bounds = sorted(set(bounds))
     for a, b in zip(bounds, bounds[1:], strict=False):
         i = bisect.bisect_right(offsets, a) - 1
-        yield a, b, (paths[i] if i >= 0 else [])
+        path = paths[i] if i >= 0 else []
+        if path and path[0].strip() == doc.title.strip():
+            path = path[1:]  # the document title is already in every citation
+        yield a, b, path
 
 
 def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[Chunk]:
