@@ -163,7 +163,8 @@ def compose(
             Citation(
                 n=n, doc_id=doc.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
                 source=doc.source, url=doc.url, page_start=page, page_end=page_end,
-                pages_label=pages_label(doc, page, page_end), section=chunk.section,
+                pages_label=pages_label(doc, page, page_end),
+                section=doc.section_at(sent.start),
                 quote=quote, published=doc.published, publisher=doc.publisher,
                 licence=doc.licence, paged=is_paged(doc),
             )

@@ -169,16 +169,22 @@ def section_paths(headings: list[Heading]) -> tuple[list[int], list[list[str]]]:
     return offsets, paths
 
 
+def section_at(headings: list[Heading], title: str, offset: int) -> list[str]:
+    """The heading path in force at ``offset``, without a leading document title."""
+    offsets, paths = section_paths(headings)
+    i = bisect.bisect_right(offsets, offset) - 1
+    path = paths[i] if i >= 0 else []
+    if path and path[0].strip() == title.strip():
+        path = path[1:]  # the document title is already in every citation
+    return path
+
+
 def _segments(doc: Document, text: str) -> Iterator[tuple[int, int, list[str]]]:
-    offsets, paths = section_paths(doc.headings)
+    offsets, _ = section_paths(doc.headings)
     bounds = [0] + [o for o in offsets if 0 < o < len(text)] + [len(text)]
     bounds = sorted(set(bounds))
     for a, b in zip(bounds, bounds[1:], strict=False):
-        i = bisect.bisect_right(offsets, a) - 1
-        path = paths[i] if i >= 0 else []
-        if path and path[0].strip() == doc.title.strip():
-            path = path[1:]  # the document title is already in every citation
-        yield a, b, path
+        yield a, b, section_at(doc.headings, doc.title, a)
 
 
 def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[Chunk]:
@@ -200,8 +206,7 @@ def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[
             prev_tokens = estimate_tokens(text[prev_sents[0][0] : prev_sents[-1][1]])
             tokens = estimate_tokens(text[sents[0][0] : sents[-1][1]])
             if prev_tokens < params.min_tokens and prev_tokens + tokens <= params.max_tokens:
-                sections[-1] = (path if len(path) >= len(prev_path) else prev_path,
-                                prev_sents + sents)
+                sections[-1] = (prev_path, prev_sents + sents)
                 continue
         sections.append((path, sents))
 

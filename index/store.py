@@ -94,6 +94,12 @@ class DocumentRow:
 
         return max(1, bisect.bisect_right(self.page_offsets, offset))
 
+    def section_at(self, offset: int) -> list[str]:
+        """The heading path in force at character ``offset`` of the clean text."""
+        from corpus.chunking import section_at
+
+        return section_at(self.headings, self.title, offset)
+
     def page_label(self, number: int) -> str:
         """The printed label of a 1-based page, or its number."""
         if 1 <= number <= len(self.page_labels) and self.page_labels[number - 1]:
