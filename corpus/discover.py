@@ -6,6 +6,7 @@ aborts on one bad entry and symlink loops are walked once.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,16 @@ def unsupported_reason(path: Path) -> str:
     return f"unsupported file type {suffix} (supported: {', '.join(SUPPORTED_SUFFIXES)})"
 
 
+def _link_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "broken symlink (its target does not exist)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return f"cannot open: {exc.strerror or exc}"
+
+
 def discover(sources: list[Path]) -> Discovery:
     """Files under ``sources`` (files or folders), in a stable order, plus failures."""
     out = Discovery()
@@ -54,8 +65,11 @@ def discover(sources: list[Path]) -> Discovery:
     def add_file(path: Path, explicit: bool) -> None:
         try:
             real = path.resolve(strict=True)
-        except (OSError, RuntimeError) as exc:
-            out.failed.append((str(path), f"cannot resolve path: {exc.__class__.__name__}"))
+        except RuntimeError:  # Python 3.11 reports a symlink loop this way
+            out.failed.append((str(path), "symlink loop"))
+            return
+        except OSError as exc:
+            out.failed.append((str(path), _link_problem(path, exc)))
             return
         if real in seen_files:
             return
@@ -75,7 +89,8 @@ def discover(sources: list[Path]) -> Discovery:
             return
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            out.failed.append((str(folder), "symlink loop: folder already visited, skipped"))
+            out.failed.append((str(folder), "symlink loop or repeated link: folder already "
+                                            "indexed, skipped"))
             return
         seen_dirs.add(key)
         try:
@@ -96,11 +111,15 @@ def discover(sources: list[Path]) -> Discovery:
                 is_dir = False
             if is_dir:
                 walk(p)
-            elif entry.is_file() or entry.is_symlink():
-                if entry.is_symlink() and not p.exists():
-                    out.failed.append((str(p), "broken symlink"))
-                    continue
+            elif entry.is_symlink() and not p.exists():
+                try:
+                    os.stat(p)
+                except OSError as exc:
+                    out.failed.append((str(p), _link_problem(p, exc)))
+            elif entry.is_file():
                 add_file(p, explicit=False)
+            else:
+                out.failed.append((str(p), "not a regular file (device, pipe or socket)"))
 
     for src in sources:
         src = Path(src).expanduser()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -117,26 +118,45 @@ def _compatible(snap: IndexSnapshot | None, embedder: Embedder, params: Chunking
     )
 
 
+def _keep(source: str, prev: DocumentRow) -> _Planned:
+    """Plan to carry ``prev`` over unchanged (its file could not be used this time)."""
+    return _Planned(Found(Path(source)), source, "unchanged", prev.size, prev.mtime,
+                    prev.content_hash)
+
+
+KEPT = " (kept the previously indexed version)"
+
+
 def _plan(
     files: list[Found], previous: dict[str, DocumentRow], report: BuildReport
 ) -> list[_Planned]:
+    """Sort files into new, changed and unchanged.
+
+    A file whose size and mtime match the index is unchanged without being read (it is
+    only opened, to notice that it became unreadable). A file that cannot be read keeps
+    its previously indexed version and is reported.
+    """
     planned = []
     for f in files:
         source = str(f.path.absolute())
         meta = f.meta.as_dict() if f.meta else {}
+        prev = previous.get(source)
         try:
             st = f.path.stat()
-            prev = previous.get(source)
             if prev and prev.size == st.st_size and prev.mtime == st.st_mtime:
+                with open(f.path, "rb"):
+                    pass  # readable still? (opening reads nothing)
                 planned.append(_Planned(f, source, "unchanged", st.st_size, st.st_mtime,
                                         prev.content_hash))
                 continue
             digest = content_hash(f.path, meta)
-        except PermissionError:
-            report.failed.append({"source": source, "reason": "permission denied"})
-            continue
         except OSError as exc:
-            report.failed.append({"source": source, "reason": f"cannot read: {exc.strerror}"})
+            reason = ("permission denied" if isinstance(exc, PermissionError)
+                      else f"cannot read: {exc.strerror or exc}")
+            if prev is not None:
+                reason += KEPT
+                planned.append(_keep(source, prev))
+            report.failed.append({"source": source, "reason": reason})
             continue
         if prev is None:
             state = "new"
@@ -146,7 +166,33 @@ def _plan(
     return planned
 
 
-def status(layout: IndexLayout, embedder_name: str | None = None) -> BuildReport:
+def _keep_unreachable(
+    planned: list[_Planned], previous: dict[str, DocumentRow], report: BuildReport
+) -> None:
+    """Keep indexed files that still exist but that discovery could not reach.
+
+    A folder that became unreadable hides its files; they stay in the index (reported)
+    rather than being dropped. Files that are gone, or whose source was removed from the
+    list, are not kept.
+    """
+    seen = {p.source for p in planned}
+    blocked = [f["source"] for f in report.failed]
+    for source, prev in previous.items():
+        if source in seen:
+            continue
+        inside = [b for b in blocked if source.startswith(b.rstrip(os.sep) + os.sep)]
+        if inside:
+            planned.append(_keep(source, prev))
+            report.failed.append({"source": source,
+                                  "reason": f"inside {inside[0]}, which cannot be read" + KEPT})
+        elif source in blocked and os.path.exists(source):
+            planned.append(_keep(source, prev))
+            for f in report.failed:
+                if f["source"] == source and not f["reason"].endswith(KEPT):
+                    f["reason"] += KEPT
+
+
+def status(layout: IndexLayout) -> BuildReport:
     """What an ``index`` run would do, without indexing (no model needed)."""
     report = BuildReport()
     found = discover(all_sources(layout))
@@ -154,10 +200,11 @@ def status(layout: IndexLayout, embedder_name: str | None = None) -> BuildReport
     snap = IndexSnapshot.open(layout) if layout.exists() else None
     previous = {d.source: d for d in snap.documents()} if snap else {}
     planned = _plan(found.files, previous, report)
+    _keep_unreachable(planned, previous, report)
     buckets = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged}
     for p in planned:
         buckets[p.state].append(p.source)
-    seen = {p.source for p in planned} | {f["source"] for f in report.failed}
+    seen = {p.source for p in planned}
     report.removed = sorted(s for s in previous if s not in seen)
     if snap:
         report.documents = len(previous)
@@ -230,51 +277,18 @@ def _build_locked(
     reusable = _compatible(snap, embedder, params)
     prev_docs = {d.source: d for d in snap.documents()} if snap else {}
     planned = _plan(found.files, prev_docs if reusable else {}, report)
-    if not reusable and snap is not None:
+    if reusable:
+        _keep_unreachable(planned, prev_docs, report)
+    elif snap is not None:
         # Everything is re-chunked; still report files the old index had as "updated".
         for p in planned:
             if p.source in prev_docs:
                 p.state = "changed"
 
-    # Read and chunk new and changed files.
-    docs: list[tuple[_Planned, Document | None, list[Chunk]]] = []
-    to_read = [p for p in planned if p.state != "unchanged"]
-    seen_ids: dict[str, str] = {}
-    for i, p in enumerate(planned):
-        _check(cancel)
-        if p.state == "unchanged":
-            docs.append((p, None, []))
-            seen_ids[prev_docs[p.source].doc_id] = p.source
-            continue
-        progress(Progress("read", len([d for d in docs if d[1] is not None]), len(to_read),
-                          p.found.path.name))
-        try:
-            doc = _load(p, max_bytes)
-        except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
-            reason = getattr(exc, "reason", None) or f"unexpected error: {exc.__class__.__name__}: {exc}"
-            if p.source in prev_docs and reusable:
-                reason += " (kept the previously indexed version)"
-                p.state = "unchanged"
-                docs.append((p, None, []))
-            report.failed.append({"source": p.source, "reason": reason})
-            continue
-        if doc.doc_id in seen_ids:
-            report.failed.append({"source": p.source,
-                                  "reason": f"duplicate document id {doc.doc_id!r} "
-                                            f"(also {seen_ids[doc.doc_id]})"})
-            continue
-        seen_ids[doc.doc_id] = p.source
-        chunks = chunk_document(doc, params)
-        if not chunks:
-            report.failed.append({"source": p.source, "reason": "no text to index"})
-            continue
-        docs.append((p, doc, chunks))
-        del i
-    progress(Progress("read", len(to_read), len(to_read), "documents read"))
+    docs = _read_all(planned, prev_docs, reusable, params, max_bytes, progress, cancel, report)
 
     kept_sources = {p.source for p, _, _ in docs}
-    failed_sources = {f["source"] for f in report.failed}
-    report.removed = sorted(s for s in prev_docs if s not in kept_sources and s not in failed_sources)
+    report.removed = sorted(s for s in prev_docs if s not in kept_sources)
     for p, doc, _ in docs:
         if doc is None:
             report.unchanged.append(p.source)
@@ -289,6 +303,7 @@ def _build_locked(
         report.generation = snap.path.name
         report.seconds = time.perf_counter() - t0
         snap.close()
+        layout.write_last_build(report.as_json())
         progress(Progress("done", 1, 1, "index already up to date"))
         return report
 
@@ -301,9 +316,10 @@ def _build_locked(
                 new_texts.extend(s.text for s in c.sentences)
     vectors = _embed_cached(layout, embedder, new_texts, batch_size, progress, cancel, report)
 
-    # Write the new generation.
+    # Write the new generation into a temporary folder; publish it in one step.
     _check(cancel)
-    progress(Progress("write", 0, 1, "writing index"))
+    steps = 5
+    progress(Progress("write", 0, steps, "writing metadata"))
     tmp = layout.new_generation_dir()
     writer = StoreWriter(tmp / "meta.sqlite")
     chunk_vecs: list[np.ndarray] = []
@@ -332,7 +348,8 @@ def _build_locked(
             DocumentRow(
                 doc.doc_id, doc.title, p.source, doc.kind, doc.url, doc.published, doc.updated,
                 doc.publisher, doc.licence, len(doc.pages), [pg.label for pg in doc.pages],
-                doc.page_starts(), doc.headings, len(chunks), p.content_hash or "", p.size, p.mtime, now,
+                doc.page_starts(), doc.headings, len(chunks), p.content_hash or "", p.size,
+                p.mtime, now,
             )
         )
         for c in chunks:
@@ -344,6 +361,8 @@ def _build_locked(
             sent_vecs.append(vectors[pos : pos + n])
             pos += n
     writer.close()
+    _check(cancel)
+    progress(Progress("write", 1, steps, "writing vectors"))
     dim = embedder.dim
     cv = np.concatenate(chunk_vecs) if chunk_vecs else np.zeros((0, dim), np.float32)
     sv = np.concatenate(sent_vecs) if sent_vecs else np.zeros((0, dim), np.float32)
@@ -351,6 +370,8 @@ def _build_locked(
     np.save(tmp / "sentences.npy", sv.astype(np.float16), allow_pickle=False)
     vindex = VectorIndex.build(cv, hnsw_threshold=hnsw_threshold)
     vindex.save(tmp / "vectors.faiss")
+    _check(cancel)
+    progress(Progress("write", 2, steps, "writing keyword index"))
     BM25Index.build(chunk_texts).save(tmp / "bm25")
     report.documents = len(docs)
     report.chunks = len(chunk_texts)
@@ -365,17 +386,74 @@ def _build_locked(
         "chunks": report.chunks,
         "sentences": int(sv.shape[0]),
     }
+    progress(Progress("write", 3, steps, "writing manifest"))
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     if snap is not None:
         snap.close()
     _check(cancel)
+    progress(Progress("write", 4, steps, "switching to the new index"))
     final = layout.publish(tmp)
     layout.cleanup()
     report.generation = final.name
     report.written = True
     report.seconds = time.perf_counter() - t0
+    layout.write_last_build(report.as_json())
     progress(Progress("done", 1, 1, "index written"))
     return report
+
+
+def _read_all(
+    planned: list[_Planned],
+    prev_docs: dict[str, DocumentRow],
+    reusable: bool,
+    params: ChunkingParams,
+    max_bytes: int | None,
+    progress: ProgressFn,
+    cancel: threading.Event | None,
+    report: BuildReport,
+) -> list[tuple[_Planned, Document | None, list[Chunk]]]:
+    """Load and chunk new and changed files; unchanged ones are carried over unread.
+
+    A file that fails to load is reported with its reason; if an earlier version of it
+    is indexed, that version is kept.
+    """
+    docs: list[tuple[_Planned, Document | None, list[Chunk]]] = []
+    seen_ids: dict[str, str] = {}
+    for p in planned:
+        if p.state == "unchanged":
+            docs.append((p, None, []))
+            seen_ids[prev_docs[p.source].doc_id] = p.source
+    to_read = [p for p in planned if p.state != "unchanged"]
+    for i, p in enumerate(to_read):
+        _check(cancel)
+        progress(Progress("read", i, len(to_read), p.found.path.name))
+
+        def fail(reason: str, p: _Planned = p) -> None:
+            reason = " ".join(reason.split())
+            prev = prev_docs.get(p.source) if reusable else None
+            if prev is not None and prev.doc_id not in seen_ids:
+                reason += KEPT
+                docs.append((_keep(p.source, prev), None, []))
+                seen_ids[prev.doc_id] = p.source
+            report.failed.append({"source": p.source, "reason": reason})
+
+        try:
+            doc = _load(p, max_bytes)
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
+            fail(str(getattr(exc, "reason", None)
+                     or f"unexpected error: {exc.__class__.__name__}: {exc}"))
+            continue
+        if doc.doc_id in seen_ids:
+            fail(f"duplicate document id {doc.doc_id!r} (also {seen_ids[doc.doc_id]})")
+            continue
+        chunks = chunk_document(doc, params)
+        if not chunks:
+            fail("no text to index")
+            continue
+        seen_ids[doc.doc_id] = p.source
+        docs.append((p, doc, chunks))
+    progress(Progress("read", len(to_read), len(to_read), "documents read"))
+    return docs
 
 
 def _embed_cached(

@@ -7,6 +7,7 @@
       generations/gen-…  one complete index each (never modified once published)
       cache.sqlite       embedding cache keyed by (model, text hash)
       sources.json       folders and files the maintainer added
+      last-build.json    what the last build did, with every file it could not use
       .lock              held by the one process allowed to write
 
 A build writes a new generation under a temporary name, fsyncs it, renames it into
@@ -110,8 +111,9 @@ class IndexLayout:
         current = self.current()
         for tmp in self.generations.glob(".tmp-*"):
             shutil.rmtree(tmp, ignore_errors=True)
-        for stale in self.root.glob(".CURRENT.*"):
-            stale.unlink(missing_ok=True)
+        for pattern in (".CURRENT.*", ".sources.*", ".last-build.*"):
+            for stale in self.root.glob(pattern):
+                stale.unlink(missing_ok=True)
         gens = sorted(
             (p for p in self.generations.glob("gen-*") if p.is_dir()),
             key=lambda p: p.stat().st_mtime,
@@ -148,6 +150,24 @@ class IndexLayout:
             yield
         finally:
             os.close(fd)  # closing releases the flock
+
+    @property
+    def last_build_path(self) -> Path:
+        return self.root / "last-build.json"
+
+    def write_last_build(self, report: dict) -> None:
+        """Record what the last build did (files added, failed with reasons, ...)."""
+        tmp = self.root / f".last-build.{uuid.uuid4().hex[:6]}"
+        tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+        os.replace(tmp, self.last_build_path)
+
+    def read_last_build(self) -> dict | None:
+        """The report of the last finished build, or None."""
+        try:
+            return json.loads(self.last_build_path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
 
     def read_sources(self) -> list[str]:
         try:
