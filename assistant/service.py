@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from index.embedder import Embedder
 from index.layout import IndexLayout, NoIndex
 from index.reader import IndexSnapshot
 from index.store import DocumentRow
+
+if TYPE_CHECKING:
+    from assistant.topics import TopicPassages
 
 
 @dataclass
@@ -145,6 +149,12 @@ class Assistant:
         passages = to_passages(snap, hits, stored)
         return compose(snap, question, qv, passages, stored, [h.row for h in hits],
                        self._answer_params())
+
+    def topics(self, k: int = 3) -> list[TopicPassages]:
+        """The ``k`` strongest passages on Benefits, Challenges and Recommendations."""
+        from assistant.topics import topic_passages
+
+        return topic_passages(lambda q, n: self.search(q, k=n), k=k)
 
     # -- documents -------------------------------------------------------------------
     def sources(self) -> list[DocumentRow]:

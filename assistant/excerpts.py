@@ -1,0 +1,163 @@
+"""Excerpts for advisers: cited quotes collected from answers and passages.
+
+``to_markdown`` writes them as a briefing-ready Markdown file: each quote as a
+blockquote, followed by its title, page(s), section, source URL, published date and
+licence. Quotes are document text, so every character that Markdown would otherwise
+treat as formatting (``*``, ``_``, ``[``, ``<``, a leading ``#`` ...) is backslash-escaped:
+the rendered file shows the words exactly as the document has them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.records import Answer, Citation, Passage
+
+NO_LICENCE = "Licence: not stated in the document's metadata"
+
+# Characters that can start inline formatting anywhere in a line.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# "&" only where it would start an HTML entity such as "&amp;" or "&#42;".
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# Things that only mean something at the start of a line.
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=])")
+_ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])")
+_URL_OK = re.compile(r"^https?://[^\s<>]+$")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with Markdown-special characters escaped, line by line.
+
+    The result renders as the literal text (no emphasis, links, HTML, headings or
+    lists appear) and stays readable as plain text.
+    """
+    out = []
+    for line in text.splitlines():
+        line = _INLINE_SPECIAL.sub(r"\\\1", line)
+        line = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = _ORDERED_ITEM.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = _ENTITY.sub(r"\\&", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+@dataclass
+class Excerpt:
+    """One quote with everything an adviser needs to cite it."""
+
+    quote: str
+    title: str
+    source: str
+    url: str | None = None
+    pages_label: str = ""
+    section: list[str] = field(default_factory=list)
+    published: str | None = None
+    licence: str | None = None
+    chunk_id: str | None = None
+    question: str | None = None
+
+    @property
+    def section_path(self) -> str:
+        return " › ".join(self.section)
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """Identity for de-duplication: the same quote of the same chunk."""
+        return (self.chunk_id, self.quote)
+
+    @classmethod
+    def from_citation(cls, c: Citation, question: str | None = None) -> Excerpt:
+        """The quoted sentences of one citation of an answer."""
+        return cls(
+            quote=c.quote, title=c.title, source=c.source, url=c.url,
+            pages_label=c.pages_label, section=list(c.section), published=c.published,
+            licence=c.licence, chunk_id=c.chunk_id, question=question,
+        )
+
+    @classmethod
+    def from_passage(
+        cls,
+        p: Passage,
+        *,
+        published: str | None = None,
+        licence: str | None = None,
+        question: str | None = None,
+    ) -> Excerpt:
+        """A whole retrieved passage (its document's date and licence passed in)."""
+        return cls(
+            quote=p.text, title=p.title, source=p.source, url=p.url,
+            pages_label=p.pages_label, section=list(p.section), published=published,
+            licence=licence, chunk_id=p.chunk_id, question=question,
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "quote": self.quote, "title": self.title, "source": self.url or self.source,
+            "pages": self.pages_label, "section": self.section_path,
+            "published": self.published, "licence": self.licence,
+            "chunk_id": self.chunk_id, "question": self.question,
+        }
+
+
+def from_answer(answer: Answer) -> list[Excerpt]:
+    """An answer as excerpts: one per citation, each with the sentences it supports."""
+    if answer.abstained:
+        return []
+    return [Excerpt.from_citation(c, question=answer.question) for c in answer.citations]
+
+
+def add_unique(excerpts: list[Excerpt], new: Iterable[Excerpt]) -> int:
+    """Append the excerpts of ``new`` not already in ``excerpts``; return how many."""
+    seen = {e.key for e in excerpts}
+    added = 0
+    for e in new:
+        if e.key not in seen:
+            excerpts.append(e)
+            seen.add(e.key)
+            added += 1
+    return added
+
+
+def _link(url: str) -> str:
+    return f"<{url}>" if _URL_OK.match(url) else escape_markdown(url)
+
+
+def _blockquote(text: str) -> str:
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
+    lines = []
+    for i, para in enumerate(p for p in paragraphs if p):
+        if i:
+            lines.append(">")
+        lines.append("> " + escape_markdown(para))
+    return "\n".join(lines)
+
+
+def excerpt_markdown(e: Excerpt, number: int | None = None) -> str:
+    """One excerpt: the blockquote, then its citation lines."""
+    parts = []
+    heading = escape_markdown(e.title) or "Untitled document"
+    parts.append(f"### {number}. {heading}" if number is not None else f"### {heading}")
+    if e.question:
+        parts.append(f"Question: {escape_markdown(e.question)}")
+    parts.append(_blockquote(e.quote))
+    meta = [f"- Title: {escape_markdown(e.title)}"]
+    if e.pages_label:
+        meta.append(f"- Page(s): {escape_markdown(e.pages_label)}")
+    if e.section:
+        meta.append(f"- Section: {escape_markdown(e.section_path)}")
+    meta.append(f"- Source: {_link(e.url) if e.url else escape_markdown(e.source)}")
+    meta.append(f"- Published: {escape_markdown(e.published) if e.published else 'not stated'}")
+    meta.append(f"- Licence: {escape_markdown(e.licence)}" if e.licence else f"- {NO_LICENCE}")
+    parts.append("\n".join(meta))
+    return "\n\n".join(parts)
+
+
+def to_markdown(excerpts: Sequence[Excerpt], title: str = "Excerpts") -> str:
+    """All ``excerpts`` as one Markdown document (ends with a newline)."""
+    blocks = [f"# {escape_markdown(title)}"]
+    if not excerpts:
+        blocks.append("No excerpts.")
+    blocks.extend(excerpt_markdown(e, i) for i, e in enumerate(excerpts, start=1))
+    return "\n\n".join(blocks) + "\n"
