@@ -1,0 +1,205 @@
+"""PDF loader (pypdf): page texts, printed page labels, headings from the outline."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from corpus.clean import (
+    clean_pages,
+    is_title_case,
+    normalize_inline,
+    numbered_heading_level,
+    prettify_stem,
+)
+from corpus.errors import UnreadableDocument
+from corpus.records import Document, Heading, Page
+
+_MAX_OUTLINE_ITEMS = 5_000
+_HEURISTIC_SKIP = re.compile(r"(?:figure|fig\.|table|chart|source|note|contents)\b", re.I)
+_BAD_TITLE = re.compile(r"^(?:untitled|microsoft word|document\d*)\b|\.(?:docx?|pdf|pptx?)$", re.I)
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:100]
+
+
+def load_pdf(data: bytes, *, source: Path, doc_id: str) -> Document:
+    """Read a PDF's text, page labels, headings and title.
+
+    Args:
+        data: the file's bytes.
+        source: the file path (for the title fallback and ``Document.source``).
+        doc_id: the document id to use.
+
+    Raises:
+        UnreadableDocument: password-protected, not a PDF, broken, or no text.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableDocument("not a readable PDF (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except Exception as exc:  # pypdf raises many types on broken files
+        raise UnreadableDocument(f"not a readable PDF ({_short(exc)})") from exc
+
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("")
+        except DependencyError as exc:
+            raise UnreadableDocument(
+                f"encrypted PDF needs a crypto library ({_short(exc)})"
+            ) from exc
+        except Exception as exc:
+            raise UnreadableDocument(f"encrypted PDF cannot be opened ({_short(exc)})") from exc
+        if not opened:
+            raise UnreadableDocument("needs a password")
+
+    try:
+        pdf_pages = list(reader.pages)
+    except Exception as exc:
+        raise UnreadableDocument(f"not a readable PDF ({_short(exc)})") from exc
+    if not pdf_pages:
+        raise UnreadableDocument("not a readable PDF (no pages)")
+
+    raw: list[str] = []
+    errors = 0
+    for page in pdf_pages:
+        try:
+            raw.append(page.extract_text() or "")
+        except Exception:  # one bad page should not sink the document
+            errors += 1
+            raw.append("")
+    if errors == len(pdf_pages):
+        raise UnreadableDocument("not a readable PDF (text extraction failed on every page)")
+    texts = clean_pages(raw)
+    if not any(t.strip() for t in texts):
+        raise UnreadableDocument("no extractable text — scanned? run OCR first")
+
+    labels = _page_labels(reader, len(texts))
+    pages = [Page(number=i + 1, text=t, label=labels[i]) for i, t in enumerate(texts)]
+    doc = Document(doc_id=doc_id, title="", source=str(source), pages=pages, kind="pdf")
+    starts = doc.page_starts()
+    headings = _outline_headings(reader, pages, starts) or _heuristic_headings(pages, starts)
+    doc.headings = headings
+    doc.title = _metadata_title(reader) or (headings[0].title if headings else "")
+    doc.title = doc.title or prettify_stem(source.stem)
+    return doc
+
+
+def _page_labels(reader: Any, count: int) -> list[str | None]:
+    try:
+        labels = list(reader.page_labels)
+    except Exception:
+        return [None] * count
+    out: list[str | None] = []
+    for i in range(count):
+        label = normalize_inline(str(labels[i])) if i < len(labels) else None
+        out.append(label if label and label != str(i + 1) else None)
+    return out
+
+
+def _metadata_title(reader: Any) -> str:
+    try:
+        meta = reader.metadata
+        title = meta.title if meta else None
+    except Exception:
+        return ""
+    if not isinstance(title, str):
+        return ""
+    title = normalize_inline(title)
+    title = re.sub(r"^Microsoft (?:Word|PowerPoint) - ", "", title)
+    if len(title) < 3 or _BAD_TITLE.search(title):
+        return ""
+    return title
+
+
+def _walk_outline(reader: Any, items: Any, level: int, out: list[tuple[int, str, int]]) -> None:
+    for item in items:
+        if len(out) >= _MAX_OUTLINE_ITEMS:
+            return
+        if isinstance(item, list):
+            _walk_outline(reader, item, level + 1, out)
+            continue
+        try:
+            title = normalize_inline(str(item.title or ""))
+            page_index = reader.get_destination_page_number(item)
+        except Exception:
+            continue
+        if title and page_index is not None and page_index >= 0:
+            out.append((level, title, page_index))
+
+
+def _outline_headings(reader: Any, pages: list[Page], starts: list[int]) -> list[Heading]:
+    try:
+        outline = reader.outline
+    except Exception:
+        return []
+    items: list[tuple[int, str, int]] = []
+    with contextlib.suppress(RecursionError):  # keep what was collected
+        _walk_outline(reader, outline, 1, items)
+    headings = []
+    last: dict[int, int] = {}  # page index → where the previous heading on it was found
+    for level, title, index in items:
+        if index >= len(pages):
+            continue
+        text = pages[index].text
+        prev = last.get(index)
+        pos = _find_title(text, title, 0 if prev is None else prev + 1)
+        if pos is None and prev is not None:
+            pos = _find_title(text, title, 0)
+        if pos is None:  # not printed on the page: point at the page start
+            pos = prev or 0
+        last[index] = pos
+        headings.append(Heading(level=min(level, 6), title=title, offset=starts[index] + pos))
+    headings.sort(key=lambda h: h.offset)  # stable: outline order within one offset
+    return headings
+
+
+def _find_title(text: str, title: str, start: int) -> int | None:
+    words = title.split()[:30]
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    for regex in (rf"(?m)^[ \t]*({pattern})", f"({pattern})"):
+        m = re.compile(regex, re.IGNORECASE).search(text, start)
+        if m:
+            return m.start(1)
+    return None
+
+
+def _heuristic_headings(pages: list[Page], starts: list[int]) -> list[Heading]:
+    """Conservative headings: short standalone lines, numbered or in Title Case,
+    followed by a line of body text."""
+    headings = []
+    for page, start in zip(pages, starts, strict=True):
+        lines = page.text.split("\n")
+        pos = 0
+        for i, line in enumerate(lines):
+            level = _heading_level(line, lines[i + 1] if i + 1 < len(lines) else "")
+            if level:
+                headings.append(Heading(level=level, title=line.strip(), offset=start + pos))
+            pos += len(line) + 1
+    return headings
+
+
+def _heading_level(line: str, nxt: str) -> int:
+    line = line.strip()
+    if not line or len(line) > 80 or len(line.split()) > 8 or line[-1] in ".,;:!?|":
+        return 0
+    if not line[0].isalnum() or _HEURISTIC_SKIP.match(line):
+        return 0
+    if len(nxt.strip()) < 40:  # a heading is followed by body text, not by another cell
+        return 0
+    level = numbered_heading_level(line)
+    if level:
+        return min(level, 6)
+    return 1 if is_title_case(line) and not line[0].isdigit() else 0
