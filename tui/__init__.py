@@ -1,0 +1,1 @@
+"""The Textual terminal app over ``assistant.Assistant`` (the core never imports this)."""

@@ -1,0 +1,201 @@
+"""The terminal app: a thin shell over ``assistant.Assistant``.
+
+``assistant`` (no arguments) and ``assistant tui`` call ``run``; tests build the app
+with ``make_app(assistant)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from assistant.excerpts import Excerpt, add_unique, to_markdown
+from tui.commands import AssistantCommands
+from tui.jobs import JobsMixin, describe_error
+from tui.messages import AssistantReady, IndexFinished, IndexProgress
+from tui.screens.ask import AskScreen
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from index.store import DocumentRow
+
+
+class MutualsApp(JobsMixin, App[int]):
+    """Ask, read sources in context, topics, excerpts, documents."""
+
+    TITLE = "Mutuals partnership assistant"
+    SUB_TITLE = "Cited answers from the documents"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {AssistantCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "topics", "Topics"),
+        Binding("f3", "excerpts", "Excerpts"),
+        Binding("f4", "documents", "Documents"),
+    ]
+
+    def __init__(self, assistant: Assistant) -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.excerpts: list[Excerpt] = []
+        self._init_jobs()
+        self._doc_rows: dict[str, DocumentRow] | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(AskScreen())
+        self.start_up()
+
+    # -- state shared by screens ---------------------------------------------------------
+    def doc_row(self, doc_id: str) -> DocumentRow | None:
+        """The indexed document ``doc_id`` (for published date and licence)."""
+        if self._doc_rows is None:
+            try:
+                self._doc_rows = {d.doc_id: d for d in self.assistant.sources()}
+            except Exception:  # noqa: BLE001 - no index yet, or one being swapped
+                return None
+        return self._doc_rows.get(doc_id)
+
+    def add_excerpts(self, new: list[Excerpt]) -> None:
+        added = add_unique(self.excerpts, new)
+        if not new:
+            self.notify("Nothing to mark here.", severity="warning")
+        elif added:
+            self.notify(f"Marked {added} excerpt{'s' if added > 1 else ''} "
+                        f"({len(self.excerpts)} in the list, F3 to see them).")
+        else:
+            self.notify("Already in the excerpts list.")
+
+    def excerpts_markdown(self) -> str:
+        return to_markdown(self.excerpts)
+
+    def error(self, text: str) -> None:
+        """Show a problem as a notification (document text is never markup)."""
+        self.notify(text, severity="error", markup=False, timeout=8)
+
+    # -- messages from jobs --------------------------------------------------------------
+    def _forward(self, method: str, message: object) -> None:
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, method, None)
+            if handler is not None:
+                try:
+                    handler(message)
+                except Exception as exc:  # noqa: BLE001 - a screen being torn down
+                    self.log.warning(f"{method} failed: {exc!r}")
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.last_progress = message
+        self._forward("show_progress", message)
+
+    def on_index_finished(self, message: IndexFinished) -> None:
+        self._doc_rows = None
+        if message.error:
+            self.notify(message.error, severity="warning" if message.cancelled else "error",
+                        markup=False, timeout=8)
+        self._forward("show_index_finished", message)
+
+    def on_assistant_ready(self, message: AssistantReady) -> None:
+        self._doc_rows = None
+        if message.error:
+            self.error(message.error)
+        self._forward("show_ready", message)
+
+    def on_worker_state_changed(self, event) -> None:  # noqa: ANN001
+        """A worker that failed anyway becomes a notification, never a traceback."""
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.error(f"Something went wrong: {describe_error(event.worker.error)}")
+
+    # -- actions (bound keys and command palette) ----------------------------------------
+    def _base(self) -> AskScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, AskScreen):
+                return screen
+        raise RuntimeError("the ask screen is missing")
+
+    def _show(self, factory, kind: type) -> None:  # noqa: ANN001
+        if isinstance(self.screen, kind):
+            return
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, AskScreen):
+            self.pop_screen()
+        self.push_screen(factory())
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_ask(self) -> None:
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, AskScreen):
+            self.pop_screen()
+        self._base().focus_question()
+
+    def action_topics(self) -> None:
+        from tui.screens.topics import TopicsScreen
+
+        self._show(TopicsScreen, TopicsScreen)
+
+    def action_excerpts(self) -> None:
+        from tui.screens.excerpts import ExcerptsScreen
+
+        self._show(ExcerptsScreen, ExcerptsScreen)
+
+    def action_documents(self) -> None:
+        from tui.screens.documents import DocumentsScreen
+
+        self._show(DocumentsScreen, DocumentsScreen)
+
+    def action_mark_answer(self) -> None:
+        self._base().action_mark_answer()
+
+    def action_export_excerpts(self) -> None:
+        self.action_excerpts()
+        self.call_after_refresh(lambda: self.screen.run_action("export"))
+
+    def action_copy_excerpts(self) -> None:
+        if not self.excerpts:
+            self.notify("No excerpts to copy yet: mark an answer or passage first.",
+                        severity="warning")
+            return
+        self.copy_to_clipboard(self.excerpts_markdown())
+        self.notify(f"Copied {len(self.excerpts)} excerpt(s) to the clipboard as Markdown.")
+
+    def action_reindex(self) -> None:
+        self.action_documents()
+        self.call_after_refresh(lambda: self.screen.run_action("reindex"))
+
+    def action_add_source(self) -> None:
+        self.action_documents()
+        self.call_after_refresh(lambda: self.screen.run_action("add"))
+
+    def action_cancel_indexing(self) -> None:
+        if self.cancel_indexing():
+            self.notify("Cancelling: the current index stays live.")
+        else:
+            self.notify("No indexing is running.")
+
+
+def make_app(assistant: Assistant) -> MutualsApp:
+    """The app over ``assistant`` (tests pass one built over a small index)."""
+    return MutualsApp(assistant)
+
+
+def run(index_dir: str | None = None) -> int:
+    """Open the app over ``index_dir`` (default: the configured index folder)."""
+    from assistant.service import Assistant
+
+    try:
+        assistant = Assistant.open(index_dir)
+    except Exception as exc:  # noqa: BLE001 - bad settings: say so, no traceback
+        import sys
+
+        print(f"error: {describe_error(exc)}", file=sys.stderr)
+        return 1
+    result = make_app(assistant).run()
+    return result if isinstance(result, int) else 0

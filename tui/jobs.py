@@ -1,0 +1,109 @@
+"""Long work of the app, in thread workers: start-up (first-run index, model load), reindex.
+
+Mixed into the App so that jobs outlive the screen that started them: a reindex keeps
+going (and its progress keeps arriving) when the maintainer leaves the documents screen.
+The core reports progress through a callback and stops at a cancel event; here those
+become ``IndexProgress`` / ``IndexFinished`` messages posted to the app.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from tui.messages import AssistantReady, IndexFinished, IndexProgress
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line, user-facing description of an error (no traceback)."""
+    text = str(exc).strip() or exc.__class__.__name__
+    return text.splitlines()[0][:300]
+
+
+class JobsMixin:
+    """Start-up and indexing jobs; the App provides ``assistant`` and ``post_message``."""
+
+    assistant: Assistant
+    ready: threading.Event
+    startup_error: str | None
+
+    def _init_jobs(self) -> None:
+        self.ready = threading.Event()
+        self.startup_error = None
+        self.indexing = False
+        self._cancel = threading.Event()
+        self.last_progress: IndexProgress | None = None
+
+    # -- progress from the core --------------------------------------------------------
+    def _progress(self, p) -> None:  # noqa: ANN001 - index.builder.Progress
+        self.post_message(IndexProgress(p.stage, p.done, p.total, p.message))  # type: ignore[attr-defined]
+
+    def _run_index(self, paths: Sequence[str]) -> IndexFinished:
+        """Index in the current (worker) thread; never raises."""
+        from index.builder import Cancelled
+        from index.layout import IndexLocked
+
+        self._cancel.clear()
+        try:
+            report = self.assistant.index(list(paths), progress=self._progress,
+                                          cancel=self._cancel)
+        except Cancelled:
+            return IndexFinished(cancelled=True,
+                                 error="Indexing cancelled: the previous index is unchanged.")
+        except IndexLocked as exc:
+            return IndexFinished(error=f"Another indexing run holds the lock: {exc}")
+        except Exception as exc:  # noqa: BLE001 - shown as a notification, never a crash
+            return IndexFinished(error=f"Indexing failed: {describe_error(exc)}")
+        return IndexFinished(report=report)
+
+    # -- jobs ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
+    def start_up(self) -> None:
+        """First run: index the bundled corpus; then load the model and the index."""
+        error = None
+        try:
+            if not self.assistant.has_index():
+                self.indexing = True
+                finished = self._run_index(())
+                self.indexing = False
+                self.post_message(finished)  # type: ignore[attr-defined]
+            if not get_current_worker().is_cancelled:
+                self.assistant.warm_up()
+        except Exception as exc:  # noqa: BLE001
+            error = f"Could not load the model or index: {describe_error(exc)}"
+        finally:
+            self.indexing = False
+            self.startup_error = error
+            self.ready.set()
+        self.post_message(AssistantReady(error))  # type: ignore[attr-defined]
+
+    def start_indexing(self, paths: Sequence[str] = ()) -> bool:
+        """Add ``paths`` and reindex in a worker; False if a run is already going."""
+        if self.indexing:
+            return False
+        self.indexing = True
+        self.last_progress = None
+        self._index_worker(list(paths))
+        return True
+
+    @work(thread=True, exclusive=True, group="indexing", exit_on_error=False)
+    def _index_worker(self, paths: list[str]) -> None:
+        try:
+            finished = self._run_index(paths)
+        finally:
+            self.indexing = False
+        self.post_message(finished)  # type: ignore[attr-defined]
+
+    def cancel_indexing(self) -> bool:
+        """Ask a running index build to stop at its next safe point."""
+        if not self.indexing:
+            return False
+        self._cancel.set()
+        return True

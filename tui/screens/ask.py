@@ -1,0 +1,219 @@
+"""The main screen: ask a question, read the cited answer, pick a source."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from assistant.excerpts import Excerpt, from_answer
+from tui.jobs import describe_error
+from tui.messages import AssistantReady, IndexFinished, IndexProgress, SourceRequest
+from tui.widgets.literal import literal, query_terms
+from tui.widgets.passage_list import Entry, PassageList, entry_from_citation, entry_from_passage
+from tui.widgets.question_input import QuestionInput
+
+if TYPE_CHECKING:
+    from assistant.records import Answer
+    from tui.app import MutualsApp
+
+
+def render_answer(answer: Answer) -> Text:
+    """The question, then the answer with its citation markers (all literal)."""
+    out = Text()
+    out.append("Q: ", style="bold")
+    out.append_text(literal(answer.question, style="italic"))
+    out.append("\n\n")
+    if answer.abstained:
+        out.append(answer.NOT_FOUND, style="bold")
+        if answer.passages:
+            out.append("\nThe closest passages are listed below; Enter opens one.", style="dim")
+        return out
+    for i, s in enumerate(answer.sentences):
+        if i:
+            out.append(" ")
+        out.append_text(literal(s.text))
+        out.append(f" [{s.citation}]", style="bold reverse")
+    return out
+
+
+def entry_excerpt(app: MutualsApp, e: Entry, question: str | None) -> Excerpt:
+    """An excerpt for a list entry: the cited quote, or the whole passage."""
+    from assistant.records import Citation
+
+    if isinstance(e.item, Citation):
+        return Excerpt.from_citation(e.item, question=question)
+    row = app.doc_row(e.doc_id)
+    return Excerpt.from_passage(
+        e.item,  # type: ignore[arg-type]
+        published=row.published if row else None, licence=row.licence if row else None,
+        question=question,
+    )
+
+
+class AskScreen(Screen):
+    """Question box, answer with citation markers, and the cited sources below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "mark_answer", "Mark answer"),
+        Binding("m", "mark", "Mark source", show=False),
+        Binding("escape", "focus_question", "Question", show=False),
+    ]
+
+    app: MutualsApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answer: Answer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="status-bar"):
+            yield Label(Text("Loading the model… you can type your question now."),
+                        id="status")
+            yield ProgressBar(id="progress", show_eta=False, classes="-hidden")
+        yield QuestionInput(id="question")
+        with VerticalScroll(id="answer-box", can_focus=False):
+            yield Static(Text("Ask a question above and press Enter. Answers quote the "
+                              "documents and cite title, page and section.", style="dim"),
+                         id="answer")
+        yield PassageList(id="sources")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sources", PassageList).border_title = "Sources (Enter opens, m marks)"
+        self.query_one("#answer-box").border_title = "Answer"
+        self.focus_question()
+        if self.app.ready.is_set():
+            self.show_ready(AssistantReady(self.app.startup_error))
+
+    # -- status ------------------------------------------------------------------------
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Label).update(Text(text))
+
+    def show_progress(self, p: IndexProgress) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.remove_class("-hidden")
+        if p.total:
+            bar.update(total=p.total, progress=p.done)
+        else:
+            bar.update(total=None)
+        if not self.app.ready.is_set():
+            self.set_status(f"First run: indexing the bundled documents ({p.stage}: "
+                            f"{p.text})")
+
+    def show_index_finished(self, message: IndexFinished) -> None:
+        self.query_one("#progress", ProgressBar).add_class("-hidden")
+        if not self.app.ready.is_set():
+            self.set_status("Loading the model… you can type your question now.")
+
+    def show_ready(self, message: AssistantReady) -> None:
+        self.query_one("#progress", ProgressBar).add_class("-hidden")
+        if message.error:
+            self.set_status(f"Not ready: {message.error}")
+            return
+        try:
+            docs = self.app.assistant.sources()
+        except Exception as exc:  # noqa: BLE001
+            self.set_status(f"Ready, but the index cannot be read: {describe_error(exc)}")
+            return
+        chunks = sum(d.chunks for d in docs)
+        self.set_status(f"Ready: {len(docs)} document(s), {chunks} passages indexed.")
+
+    # -- asking ------------------------------------------------------------------------
+    def focus_question(self) -> None:
+        self.query_one("#question", QuestionInput).focus()
+
+    def action_focus_question(self) -> None:
+        self.focus_question()
+
+    @on(Input.Submitted, "#question")
+    def submit(self, event: Input.Submitted) -> None:
+        question = " ".join(event.value.split())
+        if not question:
+            self.app.notify("Type a question first.", severity="warning")
+            return
+        box = self.query_one("#question", QuestionInput)
+        box.remember(question)
+        box.value = ""
+        answer_view = self.query_one("#answer", Static)
+        waiting = "Waiting for the model to load…" if not self.app.ready.is_set() else "Searching…"
+        answer_view.update(Text.assemble(("Q: ", "bold"), literal(question, "italic"),
+                                         "\n\n", (waiting, "dim")))
+        self.ask(question)
+
+    @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
+    def ask(self, question: str) -> None:
+        worker = get_current_worker()
+        while not self.app.ready.wait(0.2):
+            if worker.is_cancelled:
+                return
+        try:
+            answer = self.app.assistant.ask(question)
+        except Exception as exc:  # noqa: BLE001 - a notification, never a traceback
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.show_failure, question, describe_error(exc))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_answer, answer)
+
+    def show_failure(self, question: str, reason: str) -> None:
+        self.query_one("#answer", Static).update(
+            Text.assemble(("Q: ", "bold"), literal(question, "italic"), "\n\n",
+                          ("No answer: ", "bold"), literal(reason)))
+        self.app.error(f"Could not answer: {reason}")
+
+    def show_answer(self, answer: Answer) -> None:
+        self.answer = answer
+        self.query_one("#answer", Static).update(render_answer(answer))
+        scores = {p.chunk_id: p.score for p in answer.passages}
+        cited = [entry_from_citation(c, scores.get(c.chunk_id)) for c in answer.citations]
+        cited_ids = {c.chunk_id for c in answer.citations}
+        others = [entry_from_passage(p) for p in answer.passages if p.chunk_id not in cited_ids]
+        groups = []
+        if not answer.abstained:
+            groups.append(("Cited sources", cited))
+        groups.append(("Closest passages" if answer.abstained else "Other passages", others))
+        self.query_one("#sources", PassageList).set_groups(groups, empty="(none)")
+
+    # -- sources and excerpts ----------------------------------------------------------
+    @on(OptionList.OptionSelected, "#sources")
+    def open_source(self, event: OptionList.OptionSelected) -> None:
+        entry = self.query_one("#sources", PassageList).entry_for(event.option)
+        if entry is None:
+            return
+        question = self.answer.question if self.answer else ""
+        cited = self.answer.citations if self.answer else []
+        quotes = entry.quotes or [c.quote for c in cited if c.chunk_id == entry.chunk_id]
+        self.app.push_screen(_source_screen(SourceRequest(
+            entry.chunk_id, terms=query_terms(question), quotes=quotes, question=question)))
+
+    def action_mark(self) -> None:
+        entry = self.query_one("#sources", PassageList).current
+        if entry is None:
+            self.app.notify("Highlight a source first (Tab, then up/down).", severity="warning")
+            return
+        question = self.answer.question if self.answer else None
+        self.app.add_excerpts([entry_excerpt(self.app, entry, question)])
+
+    def action_mark_answer(self) -> None:
+        if self.answer is None:
+            self.app.notify("Ask a question first.", severity="warning")
+            return
+        if self.answer.abstained:
+            self.app.notify("This answer has no cited sentences to mark.", severity="warning")
+            return
+        self.app.add_excerpts(from_answer(self.answer))
+
+
+def _source_screen(request: SourceRequest) -> Screen:
+    from tui.screens.source import SourceScreen
+
+    return SourceScreen(request)

@@ -1,0 +1,152 @@
+"""Documents for maintainers: what is indexed, the sources, add, reindex, cancel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+
+from tui.jobs import describe_error
+from tui.screens.prompt import PathPrompt
+from tui.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from index.builder import BuildReport
+    from tui.app import MutualsApp
+    from tui.messages import IndexFinished, IndexProgress
+
+RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
+                "failed": "bold red"}
+
+
+class DocumentsScreen(Screen):
+    """Indexed documents and sources; reindex with progress and per-file results."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back_or_cancel", "Back / cancel"),
+        Binding("a", "add", "Add file/folder"),
+        Binding("r", "reindex", "Reindex"),
+        Binding("x", "app.cancel_indexing", "Cancel indexing"),
+    ]
+
+    app: MutualsApp  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="docs", cursor_type="row", zebra_stripes=True)
+        yield Static(id="source-list")
+        with Horizontal(id="index-bar"):
+            yield Label(Text("Idle."), id="index-status")
+            yield ProgressBar(id="index-progress", show_eta=False)
+        yield DataTable(id="results", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        docs = self.query_one("#docs", DataTable)
+        docs.border_title = "Indexed documents"
+        docs.add_columns("Title", "Source", "Pages", "Chunks", "Indexed at")
+        results = self.query_one("#results", DataTable)
+        results.border_title = "Last indexing run"
+        results.add_columns("Result", "File", "Reason")
+        self.refresh_documents()
+        if self.app.indexing:
+            self.query_one("#index-status", Label).update(Text("Indexing…"))
+            if self.app.last_progress is not None:
+                self.show_progress(self.app.last_progress)
+        docs.focus()
+
+    def refresh_documents(self) -> None:
+        table = self.query_one("#docs", DataTable)
+        table.clear()
+        try:
+            rows = self.app.assistant.sources()
+            added = self.app.assistant.source_paths()
+        except Exception as exc:  # noqa: BLE001
+            self.app.error(f"Cannot read the index: {describe_error(exc)}")
+            rows, added = [], []
+        for d in rows:
+            table.add_row(literal(d.title), literal(d.url or d.source), Text(str(d.pages)),
+                          Text(str(d.chunks)), Text(d.indexed_at[:19].replace("T", " ")),
+                          key=d.doc_id)
+        text = Text()
+        text.append("Sources: ", style="bold")
+        text.append("the bundled documents (always)")
+        for s in added:
+            text.append("\n  + ")
+            text.append_text(literal(s))
+        if not rows:
+            text.append("\nNothing indexed yet: press r to index.", style="italic")
+        self.query_one("#source-list", Static).update(text)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_back_or_cancel(self) -> None:
+        if self.app.indexing:
+            self.app.action_cancel_indexing()
+        else:
+            self.app.pop_screen()
+
+    def action_add(self) -> None:
+        self.app.push_screen(PathPrompt("Add a file or folder to the sources:"), self.add_path)
+
+    def add_path(self, path: str | None) -> None:
+        if not path:
+            return
+        from pathlib import Path
+
+        if not Path(path).expanduser().exists():
+            self.app.error(f"No such file or folder: {path}")
+            return
+        self.start([path])
+
+    def action_reindex(self) -> None:
+        self.start([])
+
+    def start(self, paths: list[str]) -> None:
+        if not self.app.start_indexing(paths):
+            self.app.notify("Indexing is already running (x or Escape cancels it).",
+                            severity="warning")
+            return
+        self.query_one("#results", DataTable).clear()
+        bar = self.query_one("#index-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        self.query_one("#index-status", Label).update(Text("Indexing…"))
+
+    # -- called by the app with job messages ---------------------------------------------
+    def show_progress(self, p: IndexProgress) -> None:
+        bar = self.query_one("#index-progress", ProgressBar)
+        if p.total:
+            bar.update(total=p.total, progress=p.done)
+        label = f"{p.stage}: {p.text}" + (f" ({p.done}/{p.total})" if p.total else "")
+        self.query_one("#index-status", Label).update(literal(label))
+
+    def show_index_finished(self, message: IndexFinished) -> None:
+        bar = self.query_one("#index-progress", ProgressBar)
+        status = self.query_one("#index-status", Label)
+        if message.report is None:
+            bar.update(total=1, progress=0)
+            status.update(literal(message.error or "Indexing stopped."))
+            self.refresh_documents()
+            return
+        report: BuildReport = message.report  # type: ignore[assignment]
+        bar.update(total=1, progress=1)
+        summary = (f"Done: {report.documents} documents, {report.chunks} chunks — "
+                   f"{len(report.added)} added, {len(report.updated)} updated, "
+                   f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
+                   f"{len(report.failed)} failed ({report.seconds:.1f} s).")
+        status.update(Text(summary))
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for kind in ("failed", "added", "updated", "removed", "unchanged"):
+            items = report.failed if kind == "failed" else getattr(report, kind)
+            for item in items:
+                source, reason = ((item["source"], item["reason"]) if kind == "failed"
+                                  else (item, ""))
+                table.add_row(Text(kind, style=RESULT_STYLE[kind]), literal(source),
+                              literal(reason))
+        self.refresh_documents()
+        self.app.notify(summary, markup=False)

@@ -1,0 +1,142 @@
+"""A source in context: the chunk inside its document, highlighted, with its neighbours."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from assistant.excerpts import Excerpt
+from tui.jobs import describe_error
+from tui.messages import SourceRequest
+from tui.widgets.literal import highlighted, literal
+
+if TYPE_CHECKING:
+    from assistant.service import ChunkView
+    from tui.app import MutualsApp
+
+
+def render_details(view: ChunkView, published: str | None = None) -> Text:
+    """Title, page(s), section, source URL and position, all literal."""
+    out = Text()
+    out.append_text(literal(view.title, style="bold"))
+    rows = [
+        ("Page(s)", view.pages_label or "—"),
+        ("Section", " › ".join(view.section) or "—"),
+        ("Source", view.url or view.source),
+    ]
+    if published:
+        rows.append(("Published", published))
+    rows.append(("Passage", f"{view.ordinal + 1} of {view.total}"))
+    for label, value in rows:
+        out.append(f"\n{label}: ", style="bold")
+        out.append_text(literal(value))
+    return out
+
+
+def trim_overlap(before: str, current: str, after: str) -> tuple[str, str]:
+    """``before``/``after`` without the text they share with ``current`` (chunk overlap)."""
+    probe = current[:60]
+    if probe and (i := before.find(probe)) >= 0:
+        before = before[:i]
+    probe = current[-60:]
+    if probe and (j := after.find(probe)) >= 0:
+        after = after[j + len(probe):]
+    return before.rstrip(), after.lstrip()
+
+
+class SourceScreen(Screen):
+    """Read a passage in its document; move to the previous/next chunk."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("left,p", "move(-1)", "Previous"),
+        Binding("right,n", "move(1)", "Next"),
+        Binding("m", "mark", "Mark excerpt"),
+    ]
+
+    app: MutualsApp  # type: ignore[assignment]
+
+    def __init__(self, request: SourceRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.view: ChunkView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="source-details")
+        with VerticalScroll(id="source-text"):
+            yield Static(id="source-before", classes="context")
+            yield Static(id="source-chunk")
+            yield Static(id="source-after", classes="context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#source-text").border_title = "In context (← → move, m marks)"
+        self.show(self.request.chunk_id, first=True)
+        self.query_one("#source-text").focus()
+
+    def _fetch(self, chunk_id: str | None) -> ChunkView | None:
+        if not chunk_id:
+            return None
+        return self.app.assistant.chunk_view(chunk_id)
+
+    def show(self, chunk_id: str, first: bool = False) -> None:
+        """Show ``chunk_id`` with the end of the previous and start of the next chunk."""
+        try:
+            view = self._fetch(chunk_id)
+            if view is None:
+                raise LookupError("this passage is no longer in the index (reindexed?)")
+            before = self._fetch(view.previous_id)
+            after = self._fetch(view.next_id)
+        except Exception as exc:  # noqa: BLE001
+            self.app.error(f"Cannot open the source: {describe_error(exc)}")
+            if first:
+                self.query_one("#source-details", Static).update(
+                    Text("This source cannot be shown.", style="bold"))
+            return
+        self.view = view
+        row = self.app.doc_row(view.doc_id)
+        self.query_one("#source-details", Static).update(
+            render_details(view, row.published if row else None))
+        prev_text, next_text = trim_overlap(before.text if before else "", view.text,
+                                            after.text if after else "")
+        self.query_one("#source-before", Static).update(
+            literal("… " + prev_text[-400:], style="dim") if before else
+            Text("(start of document)", style="dim italic"))
+        self.query_one("#source-chunk", Static).update(
+            highlighted(view.text, self.request.terms, self.request.quotes))
+        self.query_one("#source-after", Static).update(
+            literal(next_text[:400] + " …", style="dim") if after else
+            Text("(end of document)", style="dim italic"))
+        self.query_one("#source-text", VerticalScroll).scroll_to_widget(
+            self.query_one("#source-chunk"), animate=False, top=True)
+
+    def action_move(self, step: int) -> None:
+        if self.view is None:
+            return
+        target = self.view.previous_id if step < 0 else self.view.next_id
+        if target is None:
+            self.app.notify("Start of the document." if step < 0 else "End of the document.")
+            return
+        self.show(target)
+
+    def action_mark(self) -> None:
+        if self.view is None:
+            return
+        v = self.view
+        row = self.app.doc_row(v.doc_id)
+        quotes = [q for q in self.request.quotes if q and q in v.text]
+        self.app.add_excerpts([
+            Excerpt(quote=q, title=v.title, source=v.source, url=v.url,
+                    pages_label=v.pages_label, section=list(v.section),
+                    published=row.published if row else None,
+                    licence=row.licence if row else None, chunk_id=v.chunk_id,
+                    question=self.request.question or None)
+            for q in (quotes or [v.text])
+        ])
