@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     src = sub.add_parser("sources", parents=[common], help="list indexed documents")
     src.add_argument("--json", action="store_true", help="print JSON")
 
+    sy = sub.add_parser("sync", parents=[common],
+                        help="fetch GOV.UK pages and their attachments, then reindex")
+    sy.add_argument("urls", nargs="*", metavar="URL",
+                    help="GOV.UK publication or guidance pages (default: the configured list)")
+    sy.add_argument("--json", action="store_true", help="print one JSON object")
+
     sub.add_parser("tui", parents=[common], help="open the terminal app")
     return p
 
@@ -203,6 +209,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from assistant.sync import cli_sync
+
+    return cli_sync(_open(args), args.urls, as_json=args.json, progress=ProgressLine())
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     try:
         from tui.app import run
@@ -218,7 +230,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
-                None: cmd_tui}
+                "sync": cmd_sync, None: cmd_tui}
     from assistant.config import ConfigError
     from index.embedder import ModelUnavailable
     from index.layout import IndexLocked, NoIndex

@@ -74,6 +74,18 @@ class Settings:
     chunk_overlap: int = 40
     """Overlap between consecutive chunks of a section, in tokens."""
 
+    govuk_api: str = "https://www.gov.uk/api/content"
+    """GOV.UK Content API root used by ``assistant sync`` (change only for a mirror or tests)."""
+
+    sync_sources: tuple[str, ...] = (
+        "https://www.gov.uk/government/publications/partnerships-for-better-public-services",
+    )
+    """GOV.UK pages ``assistant sync`` fetches when given no URL (TOML list; in the
+    environment, URLs separated by spaces or commas)."""
+
+    sync_dir: str = ""
+    """Folder for synced GOV.UK documents; empty means ``govuk`` beside the index folder."""
+
     @classmethod
     def load(cls, config_path: Path | None = None, **overrides: object) -> Settings:
         """Defaults, then the config file, then ``ASSISTANT_*`` variables, then ``overrides``."""
@@ -104,6 +116,10 @@ class Settings:
             try:
                 if isinstance(default, Path):
                     converted[name] = Path(str(raw)).expanduser()
+                elif isinstance(default, tuple):
+                    items = (raw if isinstance(raw, list | tuple)
+                             else str(raw).replace(",", " ").split())
+                    converted[name] = tuple(str(x) for x in items)
                 elif isinstance(default, bool):
                     converted[name] = str(raw).lower() in ("1", "true", "yes", "on")
                 else:
