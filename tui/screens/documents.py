@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
@@ -22,6 +22,22 @@ if TYPE_CHECKING:
 
 RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
                 "failed": "bold red"}
+
+
+def render_results(report: BuildReport) -> Text:
+    """One line per file: added / updated / unchanged / removed / failed with the reason."""
+    out = Text()
+    for kind in ("failed", "added", "updated", "removed", "unchanged"):
+        for item in report.failed if kind == "failed" else getattr(report, kind):
+            source, reason = (item["source"], item["reason"]) if kind == "failed" else (item, "")
+            if out:
+                out.append("\n")
+            out.append(f"{kind:<10}", style=RESULT_STYLE[kind])
+            out.append_text(literal(source))
+            if reason:
+                out.append(" — ")
+                out.append_text(literal(reason, style="italic"))
+    return out or Text("No files found.", style="dim")
 
 
 class DocumentsScreen(Screen):
@@ -41,18 +57,18 @@ class DocumentsScreen(Screen):
         yield DataTable(id="docs", cursor_type="row", zebra_stripes=True)
         yield Static(id="source-list")
         with Horizontal(id="index-bar"):
-            yield Label(Text("Idle."), id="index-status")
-            yield ProgressBar(id="index-progress", show_eta=False)
-        yield DataTable(id="results", cursor_type="row")
+            yield ProgressBar(id="index-progress", show_eta=False, total=1)
+            yield Label(Text("Press r to reindex, a to add a file or folder."),
+                        id="index-status")
+        with VerticalScroll(id="results"):
+            yield Static(Text("No indexing run yet.", style="dim"), id="results-text")
         yield Footer()
 
     def on_mount(self) -> None:
         docs = self.query_one("#docs", DataTable)
         docs.border_title = "Indexed documents"
-        docs.add_columns("Title", "Source", "Pages", "Chunks", "Indexed at")
-        results = self.query_one("#results", DataTable)
-        results.border_title = "Last indexing run"
-        results.add_columns("Result", "File", "Reason")
+        docs.add_columns("Title", "Pages", "Chunks", "Indexed at", "Source")
+        self.query_one("#results").border_title = "Last indexing run"
         self.refresh_documents()
         if self.app.indexing:
             self.query_one("#index-status", Label).update(Text("Indexing…"))
@@ -70,9 +86,9 @@ class DocumentsScreen(Screen):
             self.app.error(f"Cannot read the index: {describe_error(exc)}")
             rows, added = [], []
         for d in rows:
-            table.add_row(literal(d.title), literal(d.url or d.source), Text(str(d.pages)),
-                          Text(str(d.chunks)), Text(d.indexed_at[:19].replace("T", " ")),
-                          key=d.doc_id)
+            table.add_row(literal(d.title), Text(str(d.pages)), Text(str(d.chunks)),
+                          Text(d.indexed_at[:19].replace("T", " ")),
+                          literal(d.url or d.source), key=d.doc_id)
         text = Text()
         text.append("Sources: ", style="bold")
         text.append("the bundled documents (always)")
@@ -111,7 +127,7 @@ class DocumentsScreen(Screen):
             self.app.notify("Indexing is already running (x or Escape cancels it).",
                             severity="warning")
             return
-        self.query_one("#results", DataTable).clear()
+        self.query_one("#results-text", Static).update(Text("Indexing…", style="dim"))
         bar = self.query_one("#index-progress", ProgressBar)
         bar.update(total=None, progress=0)
         self.query_one("#index-status", Label).update(Text("Indexing…"))
@@ -139,14 +155,6 @@ class DocumentsScreen(Screen):
                    f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
                    f"{len(report.failed)} failed ({report.seconds:.1f} s).")
         status.update(Text(summary))
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for kind in ("failed", "added", "updated", "removed", "unchanged"):
-            items = report.failed if kind == "failed" else getattr(report, kind)
-            for item in items:
-                source, reason = ((item["source"], item["reason"]) if kind == "failed"
-                                  else (item, ""))
-                table.add_row(Text(kind, style=RESULT_STYLE[kind]), literal(source),
-                              literal(reason))
+        self.query_one("#results-text", Static).update(render_results(report))
         self.refresh_documents()
         self.app.notify(summary, markup=False)

@@ -1,0 +1,33 @@
+"""Small helpers for driving the app in tests."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+
+def shown(static: Static) -> str:
+    """The text a Static widget displays (after Textual's own conversion)."""
+    return static.visual.plain  # type: ignore[union-attr]
+
+
+def styles_of(static: Static) -> list:
+    """Textual ``Style`` objects of the spans a Static widget displays."""
+    return [span.style for span in static.visual.spans]  # type: ignore[union-attr]
+
+
+async def settle(app, pilot) -> None:  # noqa: ANN001
+    """Wait until every worker is done and the screen has processed the results."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def ask(app, pilot, question: str) -> None:  # noqa: ANN001
+    from tui.widgets.question_input import QuestionInput
+
+    box = app.screen.query_one("#question", QuestionInput)
+    box.focus()
+    box.value = question
+    await pilot.press("enter")
+    await settle(app, pilot)
