@@ -255,3 +255,42 @@ def test_indexed_file_that_becomes_unreadable_is_kept_and_reported(setup):
     assert report["removed"] == []
     assert _top(index_dir, "Kestrel Bay library service")[0] == "good.md"
     assert _top(index_dir, "Larkfield board minutes")[0] == "minutes.md"
+
+
+# -- the "done when": a real-world + broken folder, the real model -----------------
+
+REAL_WORLD_PDF = Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")
+
+
+@pytest.mark.integration
+def test_real_and_broken_pdfs_each_indexed_or_explained(
+    tmp_path, monkeypatch, capsys, real_embedder
+):
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    make_report_pdf(docs / "report.pdf")
+    if REAL_WORLD_PDF.is_file():  # a real-world PDF where the machine has one
+        shutil.copy(REAL_WORLD_PDF, docs / "spec.pdf")
+    for name, make, _ in BROKEN:
+        make(docs / name)
+    make_aes_empty_password_pdf(docs / "aes.pdf")
+    monkeypatch.setattr(
+        cli, "_open", lambda ns: Assistant.open(ns.index_dir, embedder=real_embedder))
+
+    rc = cli.main(["index", str(docs), "--json", "--index-dir", str(index_dir)])
+    out, err = capsys.readouterr()
+
+    assert rc == 0 and "Traceback" not in err
+    report = json.loads(out)
+    indexed = {Path(s).name for s in report["added"] if Path(s).parent == docs}
+    failed = _failed(report)
+    assert set(failed) == {b[0] for b in BROKEN}
+    assert all(r and "\n" not in r for r in failed.values())
+    assert {p.name for p in docs.iterdir()} == indexed | set(failed)
+    assert {"report.pdf", "aes.pdf"} <= indexed
+
+    rc = cli.main(["ask", "What are the benefits of partnership for mutuals?", "--json",
+                   "--index-dir", str(index_dir)])
+    answer = json.loads(capsys.readouterr().out)
+    assert rc == 0 and not answer["abstained"]
+    assert any(c["source"].endswith("report.pdf") for c in answer["citations"])
