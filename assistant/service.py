@@ -217,6 +217,13 @@ class Assistant:
         self.snapshot()  # switch to the new generation
         return report
 
+    def last_build(self) -> dict | None:
+        """The last finished build's report (``BuildReport.as_json()``), or None.
+
+        Lets the app show which files could not be indexed, and why, at any time.
+        """
+        return self.layout.read_last_build()
+
     def status(self) -> BuildReport:
         """What ``index`` would change, without indexing."""
         return status(self.layout)
