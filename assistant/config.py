@@ -40,20 +40,38 @@ class Settings:
     model: str = "all-MiniLM-L6-v2"
     """Embedding model: the bundled all-MiniLM-L6-v2, or a path to a local model folder."""
 
+    encoder: str = "auto"
+    """How the model is run: "auto" (ONNX Runtime, exported once per machine, falling back
+    to sentence-transformers), "onnx" or "sentence-transformers"."""
+
     top_k: int = 5
     """Passages returned for a question."""
 
-    candidates: int = 50
+    candidates: int = 100
     """Candidates taken from each retriever (dense, BM25) before fusion."""
 
-    rrf_k: int = 60
-    """Reciprocal rank fusion constant."""
+    fusion: str = "zscore"
+    """How dense and BM25 results are combined: "zscore" (weighted sum of standardised
+    scores, the default; see benchmarks/RESULTS.md) or "rrf" (reciprocal rank fusion)."""
 
-    dense_weight: float = 1.0
-    """Weight of the dense ranking in fusion."""
+    rrf_k: int = 60
+    """Reciprocal rank fusion constant (fusion = "rrf")."""
+
+    dense_weight: float = 2.0
+    """Weight of the dense ranking in fusion (chosen on half of the CISI queries)."""
 
     bm25_weight: float = 1.0
     """Weight of the BM25 ranking in fusion."""
+
+    feedback_docs: int = 10
+    """Pseudo-relevance feedback: best first-pass passages whose terms expand the query."""
+
+    feedback_terms: int = 10
+    """Pseudo-relevance feedback: expansion terms taken from those passages."""
+
+    feedback_weight: float = 0.3
+    """Pseudo-relevance feedback: share of the BM25 query given to expansion terms
+    (0 turns feedback off)."""
 
     answer_sentences: int = 3
     """Most sentences in an answer."""

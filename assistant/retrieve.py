@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.config import Settings
 from assistant.records import Passage
+from index.bm25 import tokenize
 from index.reader import IndexSnapshot
 from index.store import DocumentRow, StoredChunk
 
 
 @dataclass(frozen=True)
 class FusionParams:
-    """How the two rankings are combined (weighted reciprocal rank fusion)."""
+    """How the dense and BM25 rankings are combined.
 
-    candidates: int = 50
+    The default, ``method="zscore"``, standardises each retriever's scores (mean and
+    standard deviation over the index) and adds them with the two weights; a second
+    BM25 pass then expands the question with terms of the best first-pass chunks
+    (RM3-style pseudo-relevance feedback). ``method="rrf"`` is plain weighted reciprocal
+    rank fusion. Benchmarks and their figures: ``benchmarks/RESULTS.md``.
+    """
+
+    candidates: int = 100
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float = 2.0
     bm25_weight: float = 1.0
+    method: str = "zscore"
+    feedback_docs: int = 10
+    feedback_terms: int = 10
+    feedback_weight: float = 0.3
+
+
+def fusion_params(settings: Settings) -> FusionParams:
+    """The fusion parameters of ``settings``."""
+    s = settings
+    return FusionParams(
+        candidates=s.candidates, rrf_k=s.rrf_k, dense_weight=s.dense_weight,
+        bm25_weight=s.bm25_weight, method=s.fusion, feedback_docs=s.feedback_docs,
+        feedback_terms=s.feedback_terms, feedback_weight=s.feedback_weight,
+    )
 
 
 def rrf(rankings: list[tuple[np.ndarray, float]], k: int) -> dict[int, float]:
@@ -28,6 +52,42 @@ def rrf(rankings: list[tuple[np.ndarray, float]], k: int) -> dict[int, float]:
         for rank, i in enumerate(ids.tolist(), start=1):
             fused[i] = fused.get(i, 0.0) + weight / (k + rank)
     return fused
+
+
+def standardise(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``values`` as z-scores of the ``reference`` distribution (0 when it is flat)."""
+    sd = float(reference.std()) if len(reference) else 0.0
+    if sd <= 1e-12:
+        return np.zeros(len(values), dtype=np.float64)
+    return (np.asarray(values, dtype=np.float64) - float(reference.mean())) / sd
+
+
+def feedback_terms(
+    texts: list[str], weights: np.ndarray, question: str, n_terms: int, weight: float
+) -> dict[str, float]:
+    """RM3-style expanded query: question terms mixed with the feedback texts' top terms.
+
+    Each feedback text contributes its term frequencies (normalised by length) times its
+    weight; the ``n_terms`` heaviest terms get ``weight`` of the query mass and the
+    question's own terms the rest.
+    """
+    q_terms = Counter(tokenize(question))
+    total_q = sum(q_terms.values())
+    out: dict[str, float] = {}
+    if total_q:
+        out = {t: (1 - weight) * f / total_q for t, f in q_terms.items()}
+    pool: Counter[str] = Counter()
+    for text, w in zip(texts, weights.tolist(), strict=True):
+        toks = tokenize(text)
+        if toks:
+            for t, f in Counter(toks).items():
+                pool[t] += w * f / len(toks)
+    top = pool.most_common(n_terms)
+    mass = sum(v for _, v in top)
+    if mass > 0:
+        for t, v in top:
+            out[t] = out.get(t, 0.0) + weight * v / mass
+    return out
 
 
 def pages_label(doc: DocumentRow, first: int, last: int) -> str:
@@ -52,6 +112,10 @@ class Hit:
     bm25: float | None
 
 
+#: Rows used to estimate the distribution of dense scores (a stride sample beyond this).
+DENSE_SAMPLE = 20_000
+
+
 def hybrid_search(
     snap: IndexSnapshot,
     query_vec: np.ndarray,
@@ -61,6 +125,66 @@ def hybrid_search(
     doc_ids: list[str] | None = None,
 ) -> list[Hit]:
     """Top ``k`` fused hits, optionally restricted to some documents."""
+    if params.method == "rrf":
+        return _rrf_search(snap, query_vec, question, k, params, doc_ids)
+    if params.method != "zscore":
+        raise ValueError(f"unknown fusion method {params.method!r} (zscore or rrf)")
+    n = max(params.candidates, k)
+    total = snap.chunk_count
+    if doc_ids:
+        rows = np.asarray(snap.store.rows_of_docs(doc_ids), dtype=np.int64)
+    else:
+        rows = np.arange(total, dtype=np.int64)
+    if not len(rows):
+        return []
+    qv = np.asarray(query_vec, dtype=np.float32)
+    # Dense: candidates and a sample of the score distribution.
+    if doc_ids or total <= DENSE_SAMPLE:
+        dense_rows = np.asarray(snap.chunk_vectors[rows], dtype=np.float32) @ qv
+        d_ref = dense_rows
+        d_cand = rows[np.argsort(-dense_rows, kind="stable")[:n]]
+    else:
+        step = -(-total // DENSE_SAMPLE)
+        d_ref = np.asarray(snap.chunk_vectors[::step], dtype=np.float32) @ qv
+        d_cand, _ = snap.vectors.search(qv, n)
+    # BM25 scores every chunk anyway.
+    bm_all = snap.bm25.scores(question)
+    bm_rows = bm_all[rows]
+    b_cand = rows[np.argsort(-bm_rows, kind="stable")[:n]]
+    cand = np.unique(np.concatenate([d_cand, b_cand]))
+    d_scores = np.asarray(snap.chunk_vectors[cand], dtype=np.float32) @ qv
+    fused = (params.dense_weight * standardise(d_scores, d_ref)
+             + params.bm25_weight * standardise(bm_all[cand], bm_rows))
+
+    if params.feedback_weight > 0 and params.feedback_docs > 0 and params.feedback_terms > 0:
+        top = np.argsort(-fused, kind="stable")[: params.feedback_docs]
+        stored = snap.store.chunks(cand[top].tolist())
+        texts = [stored[int(r)].chunk.text for r in cand[top]]
+        w = np.exp(fused[top] - fused[top].max())
+        expanded = feedback_terms(texts, w, question, params.feedback_terms,
+                                  params.feedback_weight)
+        bm_all = snap.bm25.scores(expanded)
+        bm_rows = bm_all[rows]
+        b_cand = rows[np.argsort(-bm_rows, kind="stable")[:n]]
+        cand = np.unique(np.concatenate([d_cand, b_cand]))
+        d_scores = np.asarray(snap.chunk_vectors[cand], dtype=np.float32) @ qv
+        fused = (params.dense_weight * standardise(d_scores, d_ref)
+                 + params.bm25_weight * standardise(bm_all[cand], bm_rows))
+
+    order = np.lexsort((cand, -fused))[:k]
+    return [Hit(int(cand[i]), float(fused[i]), float(d_scores[i]), float(bm_all[cand[i]]))
+            for i in order]
+
+
+def _rrf_search(
+    snap: IndexSnapshot,
+    query_vec: np.ndarray,
+    question: str,
+    k: int,
+    params: FusionParams,
+    doc_ids: list[str] | None,
+) -> list[Hit]:
+    """Plain weighted reciprocal rank fusion of the top ``candidates`` of each retriever."""
     n = params.candidates
     if doc_ids:
         rows = np.asarray(snap.store.rows_of_docs(doc_ids), dtype=np.int64)

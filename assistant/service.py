@@ -16,7 +16,14 @@ import numpy as np
 from assistant.answer import AnswerParams, compose
 from assistant.config import Settings
 from assistant.records import Answer, Passage
-from assistant.retrieve import FusionParams, hybrid_search, is_paged, pages_label, to_passages
+from assistant.retrieve import (
+    FusionParams,
+    fusion_params,
+    hybrid_search,
+    is_paged,
+    pages_label,
+    to_passages,
+)
 from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
 from index.embedder import Embedder
@@ -75,9 +82,9 @@ class Assistant:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                from index.embedder import SentenceTransformerEmbedder
+                from index.embedder import load_embedder
 
-                self._embedder = SentenceTransformerEmbedder(self.settings.model)
+                self._embedder = load_embedder(self.settings.model, self.settings.encoder)
             return self._embedder
 
     def warm_up(self) -> None:
@@ -112,8 +119,7 @@ class Assistant:
 
     # -- questions -------------------------------------------------------------------
     def _fusion(self) -> FusionParams:
-        s = self.settings
-        return FusionParams(s.candidates, s.rrf_k, s.dense_weight, s.bm25_weight)
+        return fusion_params(self.settings)
 
     def _answer_params(self) -> AnswerParams:
         s = self.settings

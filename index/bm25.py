@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,14 +100,22 @@ class BM25Index:
     def __len__(self) -> int:
         return len(self.doc_len)
 
-    def scores(self, query: str | Sequence[str]) -> np.ndarray:
-        """BM25 score of every document for ``query`` (text or terms)."""
-        terms = tokenize(query) if isinstance(query, str) else list(query)
+    def scores(self, query: str | Sequence[str] | Mapping[str, float]) -> np.ndarray:
+        """BM25 score of every document for ``query``.
+
+        ``query`` is text, a list of terms (repeats count), or a mapping of terms to
+        query weights (as built by pseudo-relevance feedback).
+        """
+        if isinstance(query, Mapping):
+            weighted = {t: float(w) for t, w in query.items()}
+        else:
+            terms = tokenize(query) if isinstance(query, str) else list(query)
+            weighted = {t: float(n) for t, n in Counter(terms).items()}
         out = np.zeros(len(self.doc_len), dtype=np.float32)
         if not len(self.doc_len):
             return out
         norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avgdl, 1e-9))
-        for term, qtf in Counter(terms).items():
+        for term, qtf in weighted.items():
             j = self.vocab.get(term)
             if j is None:
                 continue
@@ -117,7 +125,9 @@ class BM25Index:
             out[d] += qtf * self.idf[j] * tf * (self.k1 + 1) / (tf + norm[d])
         return out
 
-    def search(self, query: str | Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, query: str | Sequence[str] | Mapping[str, float], k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` (ids, scores) with a positive score, best first."""
         s = self.scores(query)
         if k <= 0 or not len(s):
