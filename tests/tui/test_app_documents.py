@@ -1,0 +1,125 @@
+"""Documents for maintainers: list, add a folder, reindex with progress, cancel; first run."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from textual.widgets import DataTable, Input, Label, ProgressBar, Static
+
+from tests.tui.helpers import settle, shown
+from tui.app import make_app
+from tui.screens.documents import DocumentsScreen
+from tui.screens.prompt import PathPrompt
+
+
+def _titles(app) -> list[str]:  # noqa: ANN001
+    table = app.screen.query_one("#docs", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_add_folder_reindex_progress_reaches_end_and_list_updates(assistant, tmp_path):
+    new = tmp_path / "guidance"
+    new.mkdir()
+    (new / "consortia.md").write_text(
+        "# Forming a consortium\n\nMutuals forming a consortium should agree a lead partner "
+        "before bidding.\n", encoding="utf-8")
+    (new / "scan.xyz").write_bytes(b"\x00\x01")
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentsScreen)
+        before = _titles(app)
+        assert "Partnerships for Better Public Services" in before
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, PathPrompt)
+        app.screen.query_one(Input).value = str(new)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        bar = app.screen.query_one("#index-progress", ProgressBar)
+        assert bar.total and bar.progress == bar.total
+        assert "Done" in shown(app.screen.query_one("#index-status", Label))
+        after = _titles(app)
+        assert len(after) == len(before) + 1 and "Forming a consortium" in after
+        results = shown(app.screen.query_one("#results-text", Static))
+        assert f"added     {new / 'consortia.md'}" in results
+        assert f"failed    {new / 'scan.xyz'} — unsupported file type .xyz" in results
+        assert "unchanged" in results
+        assert str(new) in shown(app.screen.query_one("#source-list", Static))
+        # The new document answers questions straight away.
+        assert any(p.title == "Forming a consortium"
+                   for p in assistant.search("lead partner for a consortium bid", k=3))
+
+
+class BlockingEmbedder:
+    """The real model, but embedding documents waits until the test lets it go."""
+
+    def __init__(self, inner) -> None:  # noqa: ANN001
+        self.inner = inner
+        self.name = inner.name
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def __getattr__(self, name):  # noqa: ANN001, ANN204
+        return getattr(self.inner, name)
+
+    def encode_documents(self, texts, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        self.started.set()
+        self.release.wait(30)
+        return self.inner.encode_documents(texts, *args, **kwargs)
+
+
+async def test_escape_cancels_a_running_reindex_and_keeps_the_old_index(assistant, tmp_path):
+    new = tmp_path / "more"
+    new.mkdir()
+    (new / "extra.md").write_text("# Extra\n\nShared services reduce costs.\n", encoding="utf-8")
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        blocking = BlockingEmbedder(assistant.embedder)
+        assistant._embedder = blocking
+        await pilot.press("f4")
+        await pilot.pause()
+        before = _titles(app)
+        app.screen.add_path(str(new))
+        assert app.indexing
+        assert await asyncio.to_thread(blocking.started.wait, 30)  # embedding has begun
+        await pilot.press("escape")  # cancels; does not leave the screen
+        assert isinstance(app.screen, DocumentsScreen)
+        blocking.release.set()
+        await settle(app, pilot)
+        assert not app.indexing
+        assert "cancelled" in shown(app.screen.query_one("#index-status", Label)).lower()
+        assert _titles(app) == before
+        assert assistant.sources() and "Extra" not in [d.title for d in assistant.sources()]
+        await pilot.press("escape")  # now it goes back
+        assert not isinstance(app.screen, DocumentsScreen)
+
+
+async def test_first_run_builds_the_index_with_progress_then_answers(
+    tmp_path, template_index, real_embedder, monkeypatch
+):
+    import index.builder
+    from assistant.service import Assistant
+
+    monkeypatch.setattr(index.builder, "BUNDLED_DIR", template_index.docs)
+    assistant = Assistant.open(tmp_path / "fresh", embedder=real_embedder)
+    assert not assistant.has_index()
+    app = make_app(assistant)
+    seen: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        original = app.screen.show_progress
+
+        def spy(p):  # noqa: ANN001, ANN202
+            seen.append(shown(app.screen.query_one("#status", Label)))
+            original(p)
+
+        app.screen.show_progress = spy
+        await settle(app, pilot)
+        assert assistant.has_index()
+        assert "Ready: 2 document(s)" in shown(app.screen.query_one("#status", Label))
+        assert app.last_progress is not None and app.last_progress.stage == "done"
+    assert seen, "progress was reported while indexing"
