@@ -64,6 +64,7 @@ class SentenceTransformerEmbedder:
         self._model_name = model
         self._path = resolve_model_path(model)
         self._st = None
+        self.fallback_reason: str | None = None
 
     @property
     def name(self) -> str:
@@ -85,6 +86,11 @@ class SentenceTransformerEmbedder:
                     f"cannot load embedding model {self._model_name!r} from local files: {exc}"
                 ) from exc
         return self._st
+
+    @property
+    def encoder_info(self) -> dict:
+        """What the index manifest records about the encoder that made it."""
+        return {"kind": "sentence-transformers", "model": self._model_name}
 
     def load(self) -> None:
         """Load the model now (it is otherwise loaded on first use)."""
@@ -116,6 +122,46 @@ class SentenceTransformerEmbedder:
         return self.encode_documents([text])[0]
 
 
+ENCODERS = ("auto", "onnx", "sentence-transformers")
+
+
+def load_embedder(
+    model: str = DEFAULT_MODEL, encoder: str = "auto", export: bool = True
+) -> Embedder:
+    """The fastest local encoder that produces ``model``'s vectors.
+
+    Args:
+        model: model name or local folder.
+        encoder: ``auto`` (ONNX Runtime when possible, else sentence-transformers),
+            ``onnx`` (fail if ONNX Runtime cannot be used) or ``sentence-transformers``.
+        export: when no ONNX export of the model exists yet, make one now (once per
+            machine; imports torch, so it takes seconds). Without it, ``auto`` falls back
+            to sentence-transformers.
+    """
+    if encoder not in ENCODERS:
+        raise ModelUnavailable(f"unknown encoder {encoder!r}: use one of {', '.join(ENCODERS)}")
+    if encoder == "sentence-transformers":
+        return SentenceTransformerEmbedder(model)
+    from index import onnx_encoder
+
+    reason = "onnxruntime or tokenizers is not installed"
+    if onnx_encoder.onnx_available():
+        try:
+            folder = onnx_encoder.exported_dir(model)
+            if not (folder / "encoder.json").is_file():
+                if not export:
+                    raise onnx_encoder.ExportFailed("the model has not been exported to ONNX yet")
+                folder = onnx_encoder.ensure_exported(model)
+            return onnx_encoder.OnnxEmbedder(folder, name=model)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own error types
+            reason = str(exc)
+    if encoder == "onnx":
+        raise ModelUnavailable(f"cannot use the ONNX encoder: {reason}")
+    fallback = SentenceTransformerEmbedder(model)
+    fallback.fallback_reason = reason
+    return fallback
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -134,6 +180,10 @@ class FakeEmbedder:
     @property
     def name(self) -> str:
         return f"fake-hash-{self._dim}"
+
+    @property
+    def encoder_info(self) -> dict:
+        return {"kind": "fake", "model": self.name}
 
     @property
     def dim(self) -> int:
