@@ -234,7 +234,9 @@ def _hold_lock(root: str, ready, release) -> None:  # noqa: ANN001
         release.wait(20)
 
 
-def test_second_writer_is_told_clearly(assistant, docs, capsys):
+def test_second_writer_is_told_clearly(assistant, docs, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "_open", lambda ns: Assistant.open(ns.index_dir,
+                                                                embedder=FakeEmbedder()))
     ctx = mp.get_context("fork")
     ready, release = ctx.Event(), ctx.Event()
     proc = ctx.Process(target=_hold_lock, args=(str(assistant.layout.root), ready, release))
@@ -249,3 +251,41 @@ def test_second_writer_is_told_clearly(assistant, docs, capsys):
     assert rc == 1
     assert "already updating the index" in err and f"pid {proc.pid}" in err
     assert not assistant.has_index()  # the second writer wrote nothing
+
+
+def test_readers_always_see_a_complete_generation_while_rebuilds_publish(tmp_path, docs):
+    import threading
+
+    from index.reader import IndexSnapshot
+
+    root = tmp_path / "index"
+    Assistant.open(root, embedder=FakeEmbedder()).index([docs])
+    done, errors = threading.Event(), []
+
+    def rebuild() -> None:
+        try:
+            writer = Assistant.open(root, embedder=FakeEmbedder())
+            for i in range(6):
+                (docs / "round.md").write_text(f"Round {i} of the rebuild.\n" * (i + 1),
+                                               encoding="utf-8")
+                assert writer.index().written
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=rebuild)
+    thread.start()
+    reads = 0
+    layout = IndexLayout(root)
+    while not done.is_set() or reads == 0:
+        snap = IndexSnapshot.open(layout)
+        n = snap.chunk_count
+        assert snap.store.chunk_count() == n == len(snap.bm25) == len(snap.vectors)
+        assert len(snap.chunk_vectors) == n
+        snap.close()
+        hits = Assistant.open(root, embedder=FakeEmbedder()).search("ferry boats harbour", k=3)
+        assert any("ferry" in h.text for h in hits)
+        reads += 1
+    thread.join()
+    assert not errors and reads > 1
