@@ -378,6 +378,7 @@ def _build_locked(
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
+        "encoder": getattr(embedder, "encoder_info", {"model": embedder.name}),
         "dim": dim,
         "chunking": params.as_dict(),
         "vector_index": vindex.kind,
