@@ -19,6 +19,7 @@ import html
 import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -368,6 +369,7 @@ def sync(
     report = SyncReport(folder=str(folder))
     log = log or (lambda _m: None)
     urls = list(urls or settings.sync_sources)
+    existed = folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     with _folder_lock(folder):
         state = _read_state(folder)
@@ -378,6 +380,8 @@ def sync(
             except Offline as exc:
                 if not report.pages:
                     report.offline = f"offline: {exc}; nothing was changed"
+                    if not existed:
+                        shutil.rmtree(folder, ignore_errors=True)
                     return report
                 report.offline = f"network lost: {exc}; synced {len(report.pages)} page(s)"
                 break

@@ -329,7 +329,7 @@ def test_offline_on_first_use_creates_no_index(run, monkeypatch):
     rc, out, err = run()
     assert rc == 1 and len(err.strip().splitlines()) == 1
     assert not (run.index_dir / "CURRENT").exists()
-    assert not [p for p in run.folder.glob("*") if not p.name.startswith(".")]
+    assert not run.folder.exists()
 
 
 def test_same_data_different_edition_copies_nothing(run, govuk):
@@ -343,3 +343,22 @@ def test_same_data_different_edition_copies_nothing(run, govuk):
 
     assert govuk.downloads() == [f"/api/content{REPORT}"]
     assert report["downloaded"] == []
+
+
+def test_older_publication_shape_with_documents_html(run, govuk):
+    """Publications whose attachments are only rendered HTML in ``details.documents``."""
+    older = "/government/publications/mutuals-older-report"
+    govuk.set_json(older, {
+        "base_path": older, "title": "Mutuals: an older report",
+        "first_published_at": "2014-06-01T00:00:00+01:00",
+        "public_updated_at": "2014-06-01T00:00:00+01:00",
+        "details": {"body": "<p>Summary of an older report.</p>", "documents": [
+            "<section class=\"attachment embedded\"><h3 class=\"title\"><a href=\""
+            f"http://127.0.0.1:{govuk.port}/media/5b0d/partnerships-report.pdf\">"
+            "Partnerships report</a></h3></section>"]},
+        "links": {"organisations": [DCMS]},
+    })
+    report = _json(run(f"https://www.gov.uk{older}", "--json"))
+    assert _names(report["downloaded"]) == [
+        "mutuals-older-report--partnerships-report.pdf", "mutuals-older-report.html"]
+    assert "forty thousand" in _top(run.index_dir, "Northumbria payroll associations").text
