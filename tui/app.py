@@ -48,6 +48,9 @@ class MutualsApp(JobsMixin, App[int]):
         self.push_screen(AskScreen())
         self.start_up()
 
+    def on_unmount(self) -> None:
+        self.cancel_indexing()  # quitting mid-build leaves the previous index live
+
     # -- state shared by screens ---------------------------------------------------------
     def doc_row(self, doc_id: str) -> DocumentRow | None:
         """The indexed document ``doc_id`` (for published date and licence)."""

@@ -51,10 +51,14 @@ class JobsMixin:
         from index.layout import IndexLocked
 
         self._cancel.clear()
+        known = set(self.assistant.source_paths())
         try:
             report = self.assistant.index(list(paths), progress=self._progress,
                                           cancel=self._cancel)
         except Cancelled:
+            # A cancelled "add" is undone too: the sources stay as the live index has them.
+            for added in set(self.assistant.source_paths()) - known:
+                self.assistant.remove_source(added)
             return IndexFinished(cancelled=True,
                                  error="Indexing cancelled: the previous index is unchanged.")
         except IndexLocked as exc:

@@ -95,6 +95,7 @@ async def test_escape_cancels_a_running_reindex_and_keeps_the_old_index(assistan
         assert "cancelled" in shown(app.screen.query_one("#index-status", Label)).lower()
         assert _titles(app) == before
         assert assistant.sources() and "Extra" not in [d.title for d in assistant.sources()]
+        assert str(new) not in assistant.source_paths()  # the cancelled add is undone
         await pilot.press("escape")  # now it goes back
         assert not isinstance(app.screen, DocumentsScreen)
 

@@ -106,13 +106,14 @@ class AskScreen(Screen):
         else:
             bar.update(total=None)
         if not self.app.ready.is_set():
-            self.set_status(f"First run: indexing the bundled documents ({p.stage}: "
-                            f"{p.text})")
+            self.set_status(f"First run, indexing the documents: {p.stage} {p.text}")
 
     def show_index_finished(self, message: IndexFinished) -> None:
         self.query_one("#progress", ProgressBar).add_class("-hidden")
         if not self.app.ready.is_set():
             self.set_status("Loading the model… you can type your question now.")
+        elif not self.app.startup_error:
+            self.show_ready(AssistantReady())  # new document counts after a reindex
 
     def show_ready(self, message: AssistantReady) -> None:
         self.query_one("#progress", ProgressBar).add_class("-hidden")

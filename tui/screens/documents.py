@@ -146,6 +146,8 @@ class DocumentsScreen(Screen):
         if message.report is None:
             bar.update(total=1, progress=0)
             status.update(literal(message.error or "Indexing stopped."))
+            self.query_one("#results-text", Static).update(
+                literal(message.error or "Indexing stopped.", style="italic"))
             self.refresh_documents()
             return
         report: BuildReport = message.report  # type: ignore[assignment]

@@ -48,7 +48,7 @@ def help_text() -> Text:
     for title, rows in SECTIONS:
         out.append(f"\n{title}\n", style="bold underline")
         for key, what in rows:
-            out.append(f"  {key:<22}", style="bold")
+            out.append(f"  {key:<20}", style="bold")
             out.append(f"{what}\n")
     out.append("\nAnswers quote the documents; each sentence cites title, page and section. "
                "When the documents do not answer, the app says so.", style="dim")
