@@ -258,13 +258,13 @@ class _PageSync:
         url = api_url(page_url, self.api_root)
         pages = self.state.setdefault("pages", {})
         prev = pages.get(url, {})
-        got = _fetch(url, prev.get("validators"), None)
+        got = _fetch(url, prev.get("validators"), self.max_bytes)
         if got.status == 304 and self._all_present(prev):
             self.report.unchanged.extend(str(self.folder / f) for f in prev.get("files", []))
             self.report.pages.append(prev.get("web_url") or page_url)
             return
         if got.status == 304:
-            got = _fetch(url, None, None)
+            got = _fetch(url, None, self.max_bytes)
         try:
             item = json.loads(got.body.decode("utf-8"))
             if not isinstance(item, dict):
@@ -321,7 +321,8 @@ class _PageSync:
             if same_edition and prev and (self.folder / name).is_file():
                 self._save(name, None, prev["meta"], None, api)
                 return name
-            got = _fetch(api, prev if prev and (self.folder / name).is_file() else None, None)
+            got = _fetch(api, prev if prev and (self.folder / name).is_file() else None,
+                         self.max_bytes)
             if got.status == 304:
                 self._save(name, None, prev["meta"], got, api)
                 return name
