@@ -111,7 +111,8 @@ def compose(
     """Build the cited answer (or the abstention) for ``question``."""
     answer = Answer(question=question, passages=passages)
     cands = score_sentences(snap, stored, chunk_order, query_vec, question, params)
-    if not cands or cands[0].cosine < params.abstain_below:
+    answer.confidence = max((c.cosine for c in cands), default=None)
+    if not cands or answer.confidence < params.abstain_below:
         answer.abstained = True
         answer.reason = (
             "no passage is close enough to the question"

@@ -105,6 +105,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     abstained: bool = False
     reason: str = ""
+    confidence: float | None = None
+    """Cosine of the best candidate sentence: what the abstention threshold is compared with."""
 
     NOT_FOUND = "The indexed documents do not answer this question."
 

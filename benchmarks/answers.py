@@ -1,0 +1,128 @@
+"""Answer-quality benchmark on report-shaped fixture documents, and abstention calibration.
+
+Run from the repository root::
+
+    python benchmarks/answers.py
+
+``make_quality_corpus.py`` writes the fixture documents (a multi-page report PDF with
+sections and tables, two GOV.UK-style HTML guides) to ``.bench/quality/docs``; they are
+indexed with the real model (cached under ``.bench/quality/index``), and every question
+of ``tests/fixtures/quality/questions.yaml`` is asked through ``Assistant.ask``.
+
+Printed, on the tuning half (odd question numbers), the held-out half (even) and all:
+Recall@5 of the gold page/passage, citation precision, answer support, the share of
+answerable questions answered and of unanswerable ones abstained (1 - false-answer rate).
+
+Calibration: every question is first answered without abstaining, which records the
+answer's confidence (best sentence cosine). The abstention threshold is the one that
+maximises balanced accuracy (mean of answered-rate and abstained-rate) on the tuning
+half; when several thresholds tie, the median of them. It is then reported on the
+held-out half, and the script says whether the shipped ``abstain_below`` is that value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BENCH_DIR, real_embedder, table  # noqa: E402
+from make_quality_corpus import QUESTIONS, make_corpus  # noqa: E402
+
+
+def calibrate(confidences: list[float], answerable: list[bool]) -> tuple[float, float]:
+    """(threshold, balanced accuracy): answer when confidence >= threshold.
+
+    Candidate thresholds are midpoints between neighbouring observed confidences; the
+    median of the best ones is returned (a tie-break that stays away from both classes).
+    """
+    values = sorted(set(confidences))
+    cands = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:],
+                                                               strict=False)]
+    cands.append(values[-1] + 1e-6)
+    pos = [c for c, a in zip(confidences, answerable, strict=True) if a]
+    neg = [c for c, a in zip(confidences, answerable, strict=True) if not a]
+
+    def bacc(t: float) -> float:
+        tpr = sum(c >= t for c in pos) / len(pos) if pos else 1.0
+        tnr = sum(c < t for c in neg) / len(neg) if neg else 1.0
+        return (tpr + tnr) / 2
+
+    scored = [(bacc(t), t) for t in cands]
+    best = max(s for s, _ in scored)
+    ties = [t for s, t in scored if s == best]
+    return ties[len(ties) // 2], best
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--work", type=Path, default=BENCH_DIR / "quality")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print every question's result (default settings)")
+    args = ap.parse_args(argv)
+
+    from assistant.config import Settings
+    from assistant.evaluate import evaluate, format_report, load_gold, summarise
+    from assistant.service import Assistant
+    from index.builder import build
+    from index.layout import IndexLayout
+
+    t0 = time.perf_counter()
+    docs = make_corpus(args.work / "docs")
+    gold = load_gold(QUESTIONS)
+    emb = real_embedder()
+    base = Settings(index_dir=args.work / "index")
+    build(IndexLayout(base.index_dir), emb, sources=[docs])
+    tune = [i for i in range(len(gold)) if i % 2 == 0]  # question numbers 1, 3, 5, ...
+    held = [i for i in range(len(gold)) if i % 2 == 1]
+    n_ans = sum(g.answerable for g in gold)
+    print(f"{len(gold)} questions ({n_ans} answerable, {len(gold) - n_ans} unanswerable) "
+          f"over {len(list(docs.iterdir()))} documents; tuning half = odd numbers, "
+          f"held-out half = even numbers\n")
+
+    def run(settings: Settings) -> list:
+        return evaluate(Assistant(settings, emb), gold)
+
+    # 1. Calibrate the abstention threshold on the tuning half.
+    never = run(replace(base, abstain_below=-1.0))
+    conf = [r.confidence if r.confidence is not None else -1.0 for r in never]
+    threshold, bacc = calibrate([conf[i] for i in tune], [gold[i].answerable for i in tune])
+    shipped = base.abstain_below
+    print(f"Abstention threshold by balanced accuracy on the tuning half: {threshold:.3f} "
+          f"(balanced accuracy {bacc:.3f}); shipped abstain_below = {shipped:.3f} "
+          f"({'the calibrated value' if abs(shipped - threshold) < 5e-4 else 'DIFFERENT'})")
+    for name, idx in (("answerable", [i for i in range(len(gold)) if gold[i].answerable]),
+                      ("unanswerable", [i for i in range(len(gold)) if not gold[i].answerable])):
+        vals = sorted(conf[i] for i in idx)
+        print(f"  confidence of {name}: min {vals[0]:.3f}, median {vals[len(vals) // 2]:.3f}, "
+              f"max {vals[-1]:.3f}")
+    print()
+
+    # 2. Figures for the shipped defaults, side by side with the calibrated threshold.
+    systems = [("shipped defaults (Settings())", run(base))]
+    if abs(shipped - threshold) >= 5e-4:
+        systems.append((f"calibrated threshold {threshold:.3f}",
+                        run(replace(base, abstain_below=threshold))))
+    header = ["settings", "part", "Recall@5", "cit. precision", "support", "answered",
+              "abstained (unans.)", "false answers"]
+    rows = []
+    for name, results in systems:
+        for part, idx in (("tune", tune), ("held-out", held), ("all", range(len(gold)))):
+            s = summarise([results[i] for i in idx])
+            rows.append([name, part, f"{s.recall_at_5:.3f}", f"{s.citation_precision:.3f}",
+                         f"{s.answer_support:.3f}", f"{s.answered_rate:.3f}",
+                         f"{s.abstained_rate:.3f}", f"{s.false_answer_rate:.3f}"])
+    print(table(header, rows))
+    if args.verbose:
+        print()
+        print(format_report(systems[0][1], summarise(systems[0][1])))
+    print(f"\n{time.perf_counter() - t0:.0f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

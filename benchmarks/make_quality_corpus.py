@@ -1,0 +1,102 @@
+"""Write the answer-quality corpus: a report PDF rendered from YAML, plus GOV.UK-style HTML.
+
+Run from the repository root::
+
+    python benchmarks/make_quality_corpus.py [OUT_DIR]
+
+The sources live in ``tests/fixtures/quality/``: ``*.yaml`` files with a ``pages`` key
+become multi-page PDFs (fpdf2: running header, "Page n of N" footer, bookmarks,
+sections and tables), ``*.html`` files are copied as they are. The questions that go
+with them are in ``tests/fixtures/quality/questions.yaml``. Output is deterministic, so
+rebuilding an index over it re-embeds nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+QUALITY_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "quality"
+QUESTIONS = QUALITY_DIR / "questions.yaml"
+
+
+def render_pdf(spec: dict, path: Path) -> Path:
+    """Render one report spec (see ``riverside-review.yaml``) as a PDF at ``path``."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    header = spec.get("header") or ""
+
+    class Report(FPDF):
+        def header(self) -> None:
+            if header:
+                self.set_font("Helvetica", "I", 9)
+                self.cell(0, 8, header, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.ln(4)
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", "", 9)
+            self.cell(0, 8, f"Page {self.page_no()} of {self.str_alias_nb_pages}", align="C")
+
+    pdf = Report(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=25)
+    pdf.set_title(spec["title"])
+    pdf.set_author("Quality benchmark")
+    pdf.set_creation_date(__import__("datetime").datetime(2023, 7, 1))
+    for page in spec["pages"]:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 15)
+        pdf.start_section(page["heading"], level=0)
+        pdf.multi_cell(0, 9, page["heading"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
+        for block in page["blocks"]:
+            if "h2" in block:
+                pdf.set_font("Helvetica", "B", 12)
+                pdf.start_section(block["h2"], level=1)
+                pdf.multi_cell(0, 7, block["h2"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.ln(2)
+            elif "p" in block:
+                pdf.set_font("Helvetica", "", 11)
+                pdf.multi_cell(0, 6, block["p"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                pdf.ln(3)
+            elif "table" in block:
+                pdf.set_font("Helvetica", "", 10)
+                with pdf.table(line_height=6) as table:
+                    for cells in block["table"]:
+                        row = table.row()
+                        for cell in cells:
+                            row.cell(str(cell))
+                pdf.ln(4)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+def make_corpus(out: Path) -> Path:
+    """Write every fixture document into ``out`` (only files whose bytes change)."""
+    import yaml
+
+    out.mkdir(parents=True, exist_ok=True)
+    for src in sorted(QUALITY_DIR.glob("*.yaml")):
+        spec = yaml.safe_load(src.read_text(encoding="utf-8"))
+        if not isinstance(spec, dict) or "pages" not in spec:
+            continue
+        target = out / spec["file"]
+        tmp = out / f".{spec['file']}.tmp"
+        render_pdf(spec, tmp)
+        if target.exists() and target.read_bytes() == tmp.read_bytes():
+            tmp.unlink()
+        else:
+            tmp.replace(target)
+    for src in sorted(QUALITY_DIR.glob("*.html")):
+        target = out / src.name
+        if not target.exists() or target.read_bytes() != src.read_bytes():
+            shutil.copyfile(src, target)
+    return out
+
+
+if __name__ == "__main__":
+    dest = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".bench/quality/docs")
+    print(make_corpus(dest))
