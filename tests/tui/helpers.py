@@ -31,3 +31,14 @@ async def ask(app, pilot, question: str) -> None:  # noqa: ANN001
     box.value = question
     await pilot.press("enter")
     await settle(app, pilot)
+
+
+def rendered(renderable, width: int = 100) -> str:  # noqa: ANN001
+    """Plain text of a Rich renderable as a terminal would show it."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()

@@ -57,7 +57,8 @@ class DocumentsScreen(Screen):
         yield DataTable(id="docs", cursor_type="row", zebra_stripes=True)
         yield Static(id="source-list")
         with Horizontal(id="index-bar"):
-            yield ProgressBar(id="index-progress", show_eta=False, total=1)
+            yield ProgressBar(id="index-progress", show_eta=False, total=1,
+                              classes="-hidden")
             yield Label(Text("Press r to reindex, a to add a file or folder."),
                         id="index-status")
         with VerticalScroll(id="results"):
@@ -129,12 +130,14 @@ class DocumentsScreen(Screen):
             return
         self.query_one("#results-text", Static).update(Text("Indexing…", style="dim"))
         bar = self.query_one("#index-progress", ProgressBar)
+        bar.remove_class("-hidden")
         bar.update(total=None, progress=0)
         self.query_one("#index-status", Label).update(Text("Indexing…"))
 
     # -- called by the app with job messages ---------------------------------------------
     def show_progress(self, p: IndexProgress) -> None:
         bar = self.query_one("#index-progress", ProgressBar)
+        bar.remove_class("-hidden")
         if p.total:
             bar.update(total=p.total, progress=p.done)
         label = f"{p.stage}: {p.text}" + (f" ({p.done}/{p.total})" if p.total else "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -43,21 +45,19 @@ def entry_from_passage(p, marker: str = "") -> Entry:  # noqa: ANN001
                  p.score, marker=marker or f"#{p.rank}", item=p)
 
 
-def render_entry(e: Entry) -> Text:
-    """Title line, where line (pages, section, score) and a snippet, all literal."""
-    out = Text()
-    out.append(f"{e.marker} ", style="bold")
-    out.append_text(literal(e.title, style="bold"))
-    out.append("\n    ")
-    out.append_text(literal(e.where or "no page or section", style="italic"))
+def render_entry(e: Entry) -> Group:
+    """Title line, then (indented) where (pages, section, score) and a snippet; all literal."""
+    head = Text()
+    head.append(f"{e.marker} ", style="bold")
+    head.append_text(literal(e.title, style="bold"))
+    where = literal(e.where or "no page or section", style="italic")
     if e.score is not None:
-        out.append(f"  score {e.score:.3f}", style="dim")
+        where.append(f"  score {e.score:.3f}", style="dim")
     snippet = " ".join(e.text.split())
     if len(snippet) > SNIPPET:
         snippet = snippet[:SNIPPET].rsplit(" ", 1)[0] + "…"
-    out.append("\n    ")
-    out.append_text(literal(snippet, style="dim" if not e.quotes else ""))
-    return out
+    body = Text("\n").join([where, literal(snippet, style="dim" if not e.quotes else "")])
+    return Group(head, Padding(body, (0, 0, 0, 4)))
 
 
 class PassageList(OptionList):
