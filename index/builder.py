@@ -9,9 +9,7 @@ embedding cache. The result is written as a new generation and published atomica
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -22,13 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from corpus.chunking import ChunkingParams, chunk_document
-from corpus.discover import Found, discover
+from corpus.discover import discover
 from corpus.manifest import BUNDLED_DIR
 from corpus.records import Chunk, Document
 from index.bm25 import BM25Index
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
 from index.layout import FORMAT_VERSION, IndexLayout
+from index.plan import KEPT, Planned, keep, keep_unreachable, plan
 from index.reader import IndexSnapshot
 from index.store import DocumentRow, StoreWriter
 from index.vectors import HNSW_THRESHOLD, VectorIndex
@@ -88,25 +87,6 @@ def all_sources(layout: IndexLayout, include_bundled: bool = True) -> list[Path]
     return ([BUNDLED_DIR] if include_bundled else []) + extra
 
 
-def content_hash(path: Path, meta: dict) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    h.update(json.dumps(meta, sort_keys=True).encode())
-    return h.hexdigest()
-
-
-@dataclass
-class _Planned:
-    found: Found
-    source: str
-    state: str  # new | changed | unchanged
-    size: int
-    mtime: float
-    content_hash: str | None
-
-
 def _compatible(snap: IndexSnapshot | None, embedder: Embedder, params: ChunkingParams) -> bool:
     if snap is None:
         return False
@@ -118,80 +98,6 @@ def _compatible(snap: IndexSnapshot | None, embedder: Embedder, params: Chunking
     )
 
 
-def _keep(source: str, prev: DocumentRow) -> _Planned:
-    """Plan to carry ``prev`` over unchanged (its file could not be used this time)."""
-    return _Planned(Found(Path(source)), source, "unchanged", prev.size, prev.mtime,
-                    prev.content_hash)
-
-
-KEPT = " (kept the previously indexed version)"
-
-
-def _plan(
-    files: list[Found], previous: dict[str, DocumentRow], report: BuildReport
-) -> list[_Planned]:
-    """Sort files into new, changed and unchanged.
-
-    A file whose size and mtime match the index is unchanged without being read (it is
-    only opened, to notice that it became unreadable). A file that cannot be read keeps
-    its previously indexed version and is reported.
-    """
-    planned = []
-    for f in files:
-        source = str(f.path.absolute())
-        meta = f.meta.as_dict() if f.meta else {}
-        prev = previous.get(source)
-        try:
-            st = f.path.stat()
-            if prev and prev.size == st.st_size and prev.mtime == st.st_mtime:
-                with open(f.path, "rb"):
-                    pass  # readable still? (opening reads nothing)
-                planned.append(_Planned(f, source, "unchanged", st.st_size, st.st_mtime,
-                                        prev.content_hash))
-                continue
-            digest = content_hash(f.path, meta)
-        except OSError as exc:
-            reason = ("permission denied" if isinstance(exc, PermissionError)
-                      else f"cannot read: {exc.strerror or exc}")
-            if prev is not None:
-                reason += KEPT
-                planned.append(_keep(source, prev))
-            report.failed.append({"source": source, "reason": reason})
-            continue
-        if prev is None:
-            state = "new"
-        else:
-            state = "unchanged" if prev.content_hash == digest else "changed"
-        planned.append(_Planned(f, source, state, st.st_size, st.st_mtime, digest))
-    return planned
-
-
-def _keep_unreachable(
-    planned: list[_Planned], previous: dict[str, DocumentRow], report: BuildReport
-) -> None:
-    """Keep indexed files that still exist but that discovery could not reach.
-
-    A folder that became unreadable hides its files; they stay in the index (reported)
-    rather than being dropped. Files that are gone, or whose source was removed from the
-    list, are not kept.
-    """
-    seen = {p.source for p in planned}
-    blocked = [f["source"] for f in report.failed]
-    for source, prev in previous.items():
-        if source in seen:
-            continue
-        inside = [b for b in blocked if source.startswith(b.rstrip(os.sep) + os.sep)]
-        if inside:
-            planned.append(_keep(source, prev))
-            report.failed.append({"source": source,
-                                  "reason": f"inside {inside[0]}, which cannot be read" + KEPT})
-        elif source in blocked and os.path.exists(source):
-            planned.append(_keep(source, prev))
-            for f in report.failed:
-                if f["source"] == source and not f["reason"].endswith(KEPT):
-                    f["reason"] += KEPT
-
-
 def status(layout: IndexLayout) -> BuildReport:
     """What an ``index`` run would do, without indexing (no model needed)."""
     report = BuildReport()
@@ -199,8 +105,8 @@ def status(layout: IndexLayout) -> BuildReport:
     report.failed = [{"source": s, "reason": r} for s, r in found.failed]
     snap = IndexSnapshot.open(layout) if layout.exists() else None
     previous = {d.source: d for d in snap.documents()} if snap else {}
-    planned = _plan(found.files, previous, report)
-    _keep_unreachable(planned, previous, report)
+    planned = plan(found.files, previous, report.failed)
+    keep_unreachable(planned, previous, report.failed)
     buckets = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged}
     for p in planned:
         buckets[p.state].append(p.source)
@@ -214,7 +120,7 @@ def status(layout: IndexLayout) -> BuildReport:
     return report
 
 
-def _load(p: _Planned, max_bytes: int | None) -> Document:
+def _load(p: Planned, max_bytes: int | None) -> Document:
     from corpus.loaders import load
 
     meta = p.found.meta
@@ -276,9 +182,9 @@ def _build_locked(
     snap = IndexSnapshot.open(layout) if layout.exists() else None
     reusable = _compatible(snap, embedder, params)
     prev_docs = {d.source: d for d in snap.documents()} if snap else {}
-    planned = _plan(found.files, prev_docs if reusable else {}, report)
+    planned = plan(found.files, prev_docs if reusable else {}, report.failed)
     if reusable:
-        _keep_unreachable(planned, prev_docs, report)
+        keep_unreachable(planned, prev_docs, report.failed)
     elif snap is not None:
         # Everything is re-chunked; still report files the old index had as "updated".
         for p in planned:
@@ -404,7 +310,7 @@ def _build_locked(
 
 
 def _read_all(
-    planned: list[_Planned],
+    planned: list[Planned],
     prev_docs: dict[str, DocumentRow],
     reusable: bool,
     params: ChunkingParams,
@@ -412,13 +318,13 @@ def _read_all(
     progress: ProgressFn,
     cancel: threading.Event | None,
     report: BuildReport,
-) -> list[tuple[_Planned, Document | None, list[Chunk]]]:
+) -> list[tuple[Planned, Document | None, list[Chunk]]]:
     """Load and chunk new and changed files; unchanged ones are carried over unread.
 
     A file that fails to load is reported with its reason; if an earlier version of it
     is indexed, that version is kept.
     """
-    docs: list[tuple[_Planned, Document | None, list[Chunk]]] = []
+    docs: list[tuple[Planned, Document | None, list[Chunk]]] = []
     seen_ids: dict[str, str] = {}
     for p in planned:
         if p.state == "unchanged":
@@ -429,12 +335,12 @@ def _read_all(
         _check(cancel)
         progress(Progress("read", i, len(to_read), p.found.path.name))
 
-        def fail(reason: str, p: _Planned = p) -> None:
+        def fail(reason: str, p: Planned = p) -> None:
             reason = " ".join(reason.split())
             prev = prev_docs.get(p.source) if reusable else None
             if prev is not None and prev.doc_id not in seen_ids:
                 reason += KEPT
-                docs.append((_keep(p.source, prev), None, []))
+                docs.append((keep(p.source, prev), None, []))
                 seen_ids[prev.doc_id] = p.source
             report.failed.append({"source": p.source, "reason": reason})
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import corpus.loaders
-import index.builder
+import index.plan
 from assistant import cli
 from assistant.service import Assistant
 from index.embedder import FakeEmbedder
@@ -64,7 +64,7 @@ def assistant(tmp_path: Path, emb: RecordingEmbedder) -> Assistant:
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every file the builder hashes or loads."""
     touched: list[str] = []
-    real_load, real_hash = corpus.loaders.load, index.builder.content_hash
+    real_load, real_hash = corpus.loaders.load, index.plan.content_hash
 
     def load(path, **kw):  # noqa: ANN001, ANN202
         touched.append(str(path))
@@ -75,7 +75,7 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real_hash(path, meta)
 
     monkeypatch.setattr(corpus.loaders, "load", load)
-    monkeypatch.setattr(index.builder, "content_hash", content_hash)
+    monkeypatch.setattr(index.plan, "content_hash", content_hash)
     return touched
 
 
