@@ -27,6 +27,23 @@ def describe_error(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
+def deliver(node, callback, *args) -> None:  # noqa: ANN001
+    """From a worker thread: run ``callback(*args)`` in the UI if ``node`` is still shown.
+
+    A screen closed while its worker ran simply drops the result; an app that has
+    already exited is not called at all.
+    """
+
+    def run() -> None:
+        if node.is_attached and node.is_mounted:
+            callback(*args)
+
+    try:
+        node.app.call_from_thread(run)
+    except RuntimeError:  # the app is no longer running
+        pass
+
+
 class JobsMixin:
     """Start-up and indexing jobs; the App provides ``assistant`` and ``post_message``."""
 

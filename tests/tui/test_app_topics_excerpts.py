@@ -94,3 +94,17 @@ async def test_mark_answer_and_passage_then_export_markdown_and_copy(assistant, 
 
         await pilot.press("delete")
         assert len(app.excerpts) == len(answer.citations)
+
+
+async def test_leaving_topics_before_they_are_computed_is_harmless(assistant):
+    app = make_app(assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for _ in range(3):
+            await pilot.press("f2", "escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TopicsScreen)
+        assert not [n for n in app._notifications if n.severity == "error"]
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert app.screen.query_one("#topics", PassageList).entries

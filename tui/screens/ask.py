@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, ProgressBa
 from textual.worker import get_current_worker
 
 from assistant.excerpts import Excerpt, from_answer
-from tui.jobs import describe_error
+from tui.jobs import deliver, describe_error
 from tui.messages import AssistantReady, IndexFinished, IndexProgress, SourceRequest
 from tui.widgets.literal import literal, query_terms
 from tui.widgets.passage_list import Entry, PassageList, entry_from_citation, entry_from_passage
@@ -160,10 +160,10 @@ class AskScreen(Screen):
             answer = self.app.assistant.ask(question)
         except Exception as exc:  # noqa: BLE001 - a notification, never a traceback
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.show_failure, question, describe_error(exc))
+                deliver(self, self.show_failure, question, describe_error(exc))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_answer, answer)
+            deliver(self, self.show_answer, answer)
 
     def show_failure(self, question: str, reason: str) -> None:
         self.query_one("#answer", Static).update(

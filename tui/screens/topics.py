@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList
 from textual.worker import get_current_worker
 
-from tui.jobs import describe_error
+from tui.jobs import deliver, describe_error
 from tui.messages import SourceRequest
 from tui.screens.ask import entry_excerpt
 from tui.widgets.passage_list import PassageList, entry_from_passage
@@ -65,10 +65,10 @@ class TopicsScreen(Screen):
             topics = self.app.assistant.topics(k=PER_TOPIC)
         except Exception as exc:  # noqa: BLE001
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.show_failure, describe_error(exc))
+                deliver(self, self.show_failure, describe_error(exc))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_topics, topics)
+            deliver(self, self.show_topics, topics)
 
     def show_failure(self, reason: str) -> None:
         self.query_one("#topics-status", Label).update(Text(f"No topics: {reason}"))
