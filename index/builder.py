@@ -10,6 +10,7 @@ embedding cache. The result is written as a new generation and published atomica
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -98,6 +99,28 @@ def _compatible(snap: IndexSnapshot | None, embedder: Embedder, params: Chunking
     )
 
 
+def _record(layout: IndexLayout, report: BuildReport) -> None:
+    """Save the report, with the size and mtime of each failed file (see ``status``)."""
+    stats: dict[str, list] = {}
+    for f in report.failed:
+        try:
+            st = os.stat(f["source"])
+        except OSError:
+            continue
+        stats[f["source"]] = [st.st_size, st.st_mtime, f["reason"]]
+    layout.write_last_build({**report.as_json(), "failed_stat": stats})
+
+
+def _known_failures(layout: IndexLayout, planned: list[Planned], failed: list[dict]) -> None:
+    """Files that failed last time and have not changed since will fail again: say so."""
+    stats = (layout.read_last_build() or {}).get("failed_stat") or {}
+    for p in list(planned):
+        known = stats.get(p.source)
+        if p.state == "new" and known and known[:2] == [p.size, p.mtime]:
+            planned.remove(p)
+            failed.append({"source": p.source, "reason": str(known[2])})
+
+
 def status(layout: IndexLayout) -> BuildReport:
     """What an ``index`` run would do, without indexing (no model needed)."""
     report = BuildReport()
@@ -107,6 +130,7 @@ def status(layout: IndexLayout) -> BuildReport:
     previous = {d.source: d for d in snap.documents()} if snap else {}
     planned = plan(found.files, previous, report.failed)
     keep_unreachable(planned, previous, report.failed)
+    _known_failures(layout, planned, report.failed)
     buckets = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged}
     for p in planned:
         buckets[p.state].append(p.source)
@@ -209,7 +233,7 @@ def _build_locked(
         report.generation = snap.path.name
         report.seconds = time.perf_counter() - t0
         snap.close()
-        layout.write_last_build(report.as_json())
+        _record(layout, report)
         progress(Progress("done", 1, 1, "index already up to date"))
         return report
 
@@ -304,7 +328,7 @@ def _build_locked(
     report.generation = final.name
     report.written = True
     report.seconds = time.perf_counter() - t0
-    layout.write_last_build(report.as_json())
+    _record(layout, report)
     progress(Progress("done", 1, 1, "index written"))
     return report
 

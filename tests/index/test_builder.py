@@ -173,6 +173,7 @@ def _status_json(index_dir: Path, capsys: pytest.CaptureFixture) -> dict:
 def test_status_tells_new_changed_removed_unchanged_without_indexing(
     assistant, emb, docs, capsys
 ):
+    (docs / "blank.txt").write_bytes(b"")  # fails in the build; status remembers why
     first = assistant.index([docs])
     calls = emb.calls
     (docs / "apples.md").write_text("# Orchards\n\nPears now, not apples.\n", encoding="utf-8")
@@ -188,7 +189,10 @@ def test_status_tells_new_changed_removed_unchanged_without_indexing(
     assert names["updated"] == ["apples.md"]
     assert names["removed"] == ["boats.txt"]
     assert "report.pdf" in names["unchanged"]
-    assert any(Path(f["source"]).name == "notes.docx" for f in status["failed"])
+    assert {Path(f["source"]).name: f["reason"] for f in status["failed"]} == {
+        "notes.docx": "unsupported file type .docx (supported: .pdf, .html, .htm, .md, "
+                      ".markdown, .txt)",
+        "blank.txt": "empty file"}
     # Nothing was indexed: same generation, no embedding, the old text still answers.
     assert emb.calls == calls
     assert assistant.layout.current().name == first.generation
