@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from assistant.excerpts import Excerpt, add_unique, to_markdown
 from tui.commands import AssistantCommands
@@ -119,12 +120,13 @@ class MutualsApp(JobsMixin, App[int]):
                 return screen
         raise RuntimeError("the ask screen is missing")
 
-    def _show(self, factory, kind: type) -> None:  # noqa: ANN001
-        if isinstance(self.screen, kind):
+    def _show(self, screen_type: type[Screen]) -> None:
+        """Show a fresh ``screen_type`` over the ask screen (closing any other screens)."""
+        if isinstance(self.screen, screen_type):
             return
         while len(self.screen_stack) > 2 and not isinstance(self.screen, AskScreen):
             self.pop_screen()
-        self.push_screen(factory())
+        self.push_screen(screen_type())
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -142,17 +144,17 @@ class MutualsApp(JobsMixin, App[int]):
     def action_topics(self) -> None:
         from tui.screens.topics import TopicsScreen
 
-        self._show(TopicsScreen, TopicsScreen)
+        self._show(TopicsScreen)
 
     def action_excerpts(self) -> None:
         from tui.screens.excerpts import ExcerptsScreen
 
-        self._show(ExcerptsScreen, ExcerptsScreen)
+        self._show(ExcerptsScreen)
 
     def action_documents(self) -> None:
         from tui.screens.documents import DocumentsScreen
 
-        self._show(DocumentsScreen, DocumentsScreen)
+        self._show(DocumentsScreen)
 
     def action_mark_answer(self) -> None:
         self._base().action_mark_answer()

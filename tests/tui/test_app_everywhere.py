@@ -107,3 +107,25 @@ async def test_errors_become_notifications_not_crashes(assistant, tmp_path, monk
         assert any(m.startswith("No such file or folder") for m in _notes(app))
         assert not app.indexing
         assert app.return_code is None  # still running, no crash
+
+
+async def test_palette_export_and_reindex_work_from_the_ask_screen(assistant):
+    from tui.screens.prompt import PathPrompt
+
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "What are the benefits of partnership?")
+        await pilot.press("f5")
+        assert app.excerpts
+        await app.run_action("export_excerpts")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PathPrompt)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ExcerptsScreen)
+        await app.run_action("reindex")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert isinstance(app.screen, DocumentsScreen)
+        assert "unchanged" in shown(app.screen.query_one("#results-text", Static))
