@@ -1,0 +1,40 @@
+"""Every screen fits a small 80x24 terminal: the parts a user needs are on screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.helpers import ask, settle
+from tui.app import make_app
+
+
+def _visible(app, selector: str, min_height: int = 1) -> bool:  # noqa: ANN001
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    return (region.height >= min_height and region.width >= 40
+            and region.bottom <= app.size.height and region.right <= app.size.width)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_screens_fit_the_terminal(assistant, size):
+    app = make_app(assistant)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "What are the challenges of partnership?")
+        assert _visible(app, "#question", 3)
+        assert _visible(app, "#answer-box", 3)
+        assert _visible(app, "#sources", 5)
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert _visible(app, "#source-details", 4)
+        assert _visible(app, "#source-text", 5)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert _visible(app, "#topics", 10)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert _visible(app, "#docs", 3)
+        assert _visible(app, "#results", 3)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert _visible(app, "#help", 10)
