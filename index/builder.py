@@ -255,6 +255,7 @@ def _build_locked(
     chunk_vecs: list[np.ndarray] = []
     sent_vecs: list[np.ndarray] = []
     chunk_texts: list[str] = []
+    sentence_texts: list[str] = []  # with chunk_texts: what the cache must keep
     now = datetime.now(UTC).isoformat(timespec="seconds")
     pos = 0
     for p, doc, chunks in docs:
@@ -269,6 +270,7 @@ def _build_locked(
             for sc in ordered:
                 writer.add_chunk(sc.chunk)
                 chunk_texts.append(sc.chunk.text)
+                sentence_texts.extend(x.text for x in sc.chunk.sentences)
             rows = [sc.row for sc in ordered]
             srows = [r for sc in ordered for r in sc.sentence_rows]
             chunk_vecs.append(np.asarray(snap.chunk_vectors[rows]))
@@ -285,6 +287,7 @@ def _build_locked(
         for c in chunks:
             writer.add_chunk(c)
             chunk_texts.append(c.text)
+            sentence_texts.extend(x.text for x in c.sentences)
             chunk_vecs.append(vectors[pos : pos + 1])
             pos += 1
             n = len(c.sentences)
@@ -325,6 +328,11 @@ def _build_locked(
     progress(Progress("write", 4, steps, "switching to the new index"))
     final = layout.publish(tmp)
     layout.cleanup()
+    cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
+    try:
+        cache.prune(chunk_texts + sentence_texts)
+    finally:
+        cache.close()
     report.generation = final.name
     report.written = True
     report.seconds = time.perf_counter() - t0

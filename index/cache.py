@@ -51,5 +51,29 @@ class EmbeddingCache:
         )
         self.db.commit()
 
+    def count(self) -> int:
+        """Vectors cached for this model."""
+        return int(self.db.execute("SELECT count(*) FROM emb WHERE model = ?",
+                                   (self.model,)).fetchone()[0])
+
+    def prune(self, keep: Sequence[str], ratio: float = 3.0, min_rows: int = 50_000) -> int:
+        """Drop vectors of texts no longer indexed once the cache outgrows the index.
+
+        Nothing is dropped while the cache holds at most ``max(min_rows, ratio * len(keep))``
+        vectors, so recently removed or edited text stays free to bring back. Returns the
+        number of vectors dropped.
+        """
+        keys = {text_key(t) for t in keep}
+        if self.count() <= max(min_rows, ratio * len(keys)):
+            return 0
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key BLOB PRIMARY KEY)")
+        self.db.execute("DELETE FROM keep")
+        self.db.executemany("INSERT INTO keep VALUES (?)", [(k,) for k in keys])
+        cur = self.db.execute(
+            "DELETE FROM emb WHERE model = ? AND key NOT IN (SELECT key FROM keep)",
+            (self.model,))
+        self.db.commit()
+        return cur.rowcount
+
     def close(self) -> None:
         self.db.close()

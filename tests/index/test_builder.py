@@ -293,3 +293,17 @@ def test_readers_always_see_a_complete_generation_while_rebuilds_publish(tmp_pat
         reads += 1
     thread.join()
     assert not errors and reads > 1
+
+
+def test_cache_is_pruned_only_once_it_outgrows_the_index(tmp_path):
+    from index.cache import EmbeddingCache
+
+    emb = FakeEmbedder(dim=8)
+    cache = EmbeddingCache(tmp_path / "cache.sqlite", emb.name, emb.dim)
+    texts = [f"text number {i}" for i in range(10)]
+    cache.put_many(texts, emb.encode_documents(texts))
+    assert cache.prune(texts[:2], ratio=3.0, min_rows=20) == 0  # small cache: kept whole
+    assert cache.count() == 10
+    assert cache.prune(texts[:2], ratio=3.0, min_rows=0) == 8
+    assert sorted(cache.get_many(texts)) == [0, 1]
+    cache.close()
