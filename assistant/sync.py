@@ -373,6 +373,8 @@ def sync(
     existed = folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     with _folder_lock(folder):
+        for stale in folder.glob(".*.part"):  # left by a sync that was killed
+            stale.unlink(missing_ok=True)
         state = _read_state(folder)
         pages = _PageSync(folder, settings.govuk_api, state, settings.max_bytes, report, log)
         for url in urls:

@@ -194,8 +194,11 @@ def _top(index_dir: Path, query: str):  # noqa: ANN202
 
 
 def test_sync_saves_pages_and_attachments_with_a_manifest_then_indexes(run, govuk):
+    run.folder.mkdir(parents=True)
+    (run.folder / ".report.pdf.1a2b3c.part").write_bytes(b"%PDF-1.7 half a download")
     report = _json(run(f"https://www.gov.uk{REPORT}", f"https://www.gov.uk{GUIDANCE}", "--json"))
 
+    assert not list(run.folder.glob("*.part"))  # a killed download's leftover is gone
     saved = sorted(p.name for p in run.folder.iterdir() if not p.name.startswith("."))
     assert saved == [
         "manifest.toml",
