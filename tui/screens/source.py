@@ -22,20 +22,19 @@ if TYPE_CHECKING:
 
 
 def render_details(view: ChunkView, published: str | None = None) -> Text:
-    """Title, page(s), section, source URL and position, all literal."""
-    out = Text()
-    out.append_text(literal(view.title, style="bold"))
-    rows = [
-        ("Page(s)", view.pages_label or "—"),
-        ("Section", " › ".join(view.section) or "—"),
-        ("Source", view.url or view.source),
+    """Title, page(s), section, source URL, published date and position, all literal."""
+    lines = [
+        [("Page(s)", view.pages_label or "—"), ("Section", " › ".join(view.section) or "—")],
+        [("Source", view.url or view.source)],
+        [("Published", published or "not stated"),
+         ("Passage", f"{view.ordinal + 1} of {view.total}")],
     ]
-    if published:
-        rows.append(("Published", published))
-    rows.append(("Passage", f"{view.ordinal + 1} of {view.total}"))
-    for label, value in rows:
-        out.append(f"\n{label}: ", style="bold")
-        out.append_text(literal(value))
+    out = literal(view.title, style="bold")
+    for line in lines:
+        out.append("\n")
+        for i, (label, value) in enumerate(line):
+            out.append(("   " if i else "") + f"{label}: ", style="bold")
+            out.append_text(literal(value))
     return out
 
 
@@ -48,6 +47,21 @@ def trim_overlap(before: str, current: str, after: str) -> tuple[str, str]:
     if probe and (j := after.find(probe)) >= 0:
         after = after[j + len(probe):]
     return before.rstrip(), after.lstrip()
+
+
+def _tail(text: str, n: int) -> str:
+    """The last ~``n`` characters of ``text``, starting at a word."""
+    return text if len(text) <= n else text[-n:].split(" ", 1)[-1]
+
+
+def _head(text: str, n: int) -> str:
+    """The first ~``n`` characters of ``text``, ending at a word."""
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0]
+
+
+#: Characters of the neighbouring passages shown around the one being read.
+CONTEXT_BEFORE = 240
+CONTEXT_AFTER = 400
 
 
 class SourceScreen(Screen):
@@ -107,15 +121,14 @@ class SourceScreen(Screen):
         prev_text, next_text = trim_overlap(before.text if before else "", view.text,
                                             after.text if after else "")
         self.query_one("#source-before", Static).update(
-            literal("… " + prev_text[-400:], style="dim") if before else
+            literal("… " + _tail(prev_text, CONTEXT_BEFORE), style="dim") if before else
             Text("(start of document)", style="dim italic"))
         self.query_one("#source-chunk", Static).update(
             highlighted(view.text, self.request.terms, self.request.quotes))
         self.query_one("#source-after", Static).update(
-            literal(next_text[:400] + " …", style="dim") if after else
+            literal(_head(next_text, CONTEXT_AFTER) + " …", style="dim") if after else
             Text("(end of document)", style="dim italic"))
-        self.query_one("#source-text", VerticalScroll).scroll_to_widget(
-            self.query_one("#source-chunk"), animate=False, top=True)
+        self.query_one("#source-text", VerticalScroll).scroll_home(animate=False)
 
     def action_move(self, step: int) -> None:
         if self.view is None:
