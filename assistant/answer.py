@@ -30,9 +30,9 @@ class AnswerParams:
     """How sentences are chosen."""
 
     max_sentences: int = 3
-    abstain_below: float = 0.40
-    margin: float = 0.12
-    term_bonus: float = 0.10
+    abstain_below: float = 0.568
+    margin: float = 0.03
+    term_bonus: float = 0.2
     duplicate_cosine: float = 0.92
     min_words: int = 4
 
