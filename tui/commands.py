@@ -21,6 +21,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Add file or folder", "Add a source and index it", "add_source"),
     ("Reindex", "Bring the index up to date with its sources", "reindex"),
     ("Cancel indexing", "Stop a running reindex; the old index stays live", "cancel_indexing"),
+    ("Remove highlighted excerpt", "In the excerpts list", "screen.delete"),
+    ("Recompute topics", "In topics: run the topic queries again", "screen.refresh_topics"),
     ("Previous passage", "In a source: the passage before", "screen.move(-1)"),
     ("Next passage", "In a source: the passage after", "screen.move(1)"),
 ]
