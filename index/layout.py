@@ -13,7 +13,8 @@
 A build writes a new generation under a temporary name, fsyncs it, renames it into
 place and only then replaces ``CURRENT``. Readers resolve ``CURRENT`` once and load
 that generation, so they always see a complete index; ``kill -9`` at any moment leaves
-the previous generation live.
+the previous generation live. A reader pins its generation (a shared ``flock`` on its
+manifest) so that cleanup never deletes an index someone is still reading.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 FORMAT_VERSION = 1
@@ -42,6 +44,48 @@ def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def pin_generation(owner: object, generation: Path) -> Callable[[], None]:
+    """Keep ``generation`` from being cleaned up while ``owner`` reads it.
+
+    Takes a shared lock on its manifest; ``cleanup`` skips generations it cannot lock
+    exclusively. Returns the function that releases the pin (also run when ``owner`` is
+    garbage-collected).
+    """
+    import fcntl
+
+    try:
+        fd = os.open(generation / "manifest.json", os.O_RDONLY)
+    except OSError:
+        return lambda: None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:  # being deleted right now: read it unpinned, as before
+        os.close(fd)
+        return lambda: None
+    return weakref.finalize(owner, os.close, fd)
+
+
+@contextlib.contextmanager
+def _unless_in_use(generation: Path) -> Iterator[bool]:
+    """Yield True, holding an exclusive lock, if no reader has pinned ``generation``."""
+    import fcntl
+
+    try:
+        fd = os.open(generation / "manifest.json", os.O_RDONLY)
+    except OSError:
+        yield True  # incomplete or already half-deleted: nobody can be reading it
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
         os.close(fd)
 
@@ -104,7 +148,8 @@ class IndexLayout:
     def cleanup(self, keep: int = 2) -> None:
         """Delete unfinished builds and all but the newest ``keep`` generations.
 
-        Call only while holding the writer lock.
+        A generation a reader has pinned (see ``pin_generation``) is left for a later
+        cleanup. Call only while holding the writer lock.
         """
         if not self.generations.exists():
             return
@@ -121,7 +166,9 @@ class IndexLayout:
         )
         others = [g for g in gens if g != current]
         for g in others[max(keep - 1, 0) :]:
-            shutil.rmtree(g, ignore_errors=True)
+            with _unless_in_use(g) as free:
+                if free:
+                    shutil.rmtree(g, ignore_errors=True)
 
     def read_manifest(self) -> dict:
         cur = self.current()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from index.bm25 import BM25Index
-from index.layout import IndexLayout, NoIndex
+from index.layout import IndexLayout, NoIndex, pin_generation
 from index.store import DocumentRow, Store
 from index.vectors import VectorIndex
 
@@ -23,6 +23,7 @@ class IndexSnapshot:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._unpin = pin_generation(self, path)  # cleanup leaves it while we read
         self.manifest: dict = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         self.store = Store(path / "meta.sqlite")
 
@@ -35,6 +36,7 @@ class IndexSnapshot:
 
     def close(self) -> None:
         self.store.close()
+        self._unpin()
 
     @property
     def chunk_count(self) -> int:

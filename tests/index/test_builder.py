@@ -307,3 +307,21 @@ def test_cache_is_pruned_only_once_it_outgrows_the_index(tmp_path):
     assert cache.prune(texts[:2], ratio=3.0, min_rows=0) == 8
     assert sorted(cache.get_many(texts)) == [0, 1]
     cache.close()
+
+
+def test_a_generation_being_read_is_not_cleaned_up_until_released(assistant, docs):
+    from index.reader import IndexSnapshot
+
+    first = assistant.index([docs])
+    reader = IndexSnapshot.open(assistant.layout)  # e.g. the app, idle between questions
+    for i in range(3):
+        (docs / "counter.md").write_text(f"Counter build {i}.\n", encoding="utf-8")
+        assistant.index()
+    assert reader.path.name == first.generation and reader.path.exists()
+    assert len(reader.bm25) == len(reader.vectors) == reader.chunk_count  # still loads
+
+    reader.close()
+    (docs / "counter.md").write_text("Counter build 3.\n", encoding="utf-8")
+    assistant.index()
+    assert not reader.path.exists()
+    assert len(list(assistant.layout.generations.iterdir())) == 2
