@@ -1,0 +1,384 @@
+"""Speed (issue 6): cold start, warm answers, indexing, scale — each beside its reference.
+
+    python benchmarks/speed.py [--only cold,warm,index,scale] [--runs 15] [--docs 1000]
+                               [--scale 200000] [--index-runs 1]
+
+Every figure is a ratio measured side by side in this one run on this machine:
+
+* cold start: median wall time of a new ``assistant ask`` process on the bundled corpus
+  against ``python -c "import numpy, faiss"`` (runs alternate);
+* warm answers: ``Assistant.ask`` p50/p95 on a 20,000-chunk index against a raw
+  sentence-transformers encode of one short query, in the same process (blocks alternate);
+* indexing: ``assistant index`` over 1,000 text files against sentence-transformers
+  encoding the same chunks alone; plus agreement of the two encoders on those chunks
+  (cosine, and identical top-10 rankings for the 112 CISI queries);
+* scale: 20,000 and 200,000-chunk synthetic indexes (real sentences and their real
+  vectors, chunk vectors derived, see ``synthetic_index.py``): bytes per chunk, query
+  p50/p95, which FAISS index was chosen and its Recall@10 against exact search.
+
+Generated files live in ``.bench/speed`` (gitignored) and are reused across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BENCH_DIR, ROOT, load_cisi, table, write_cisi_files  # noqa: E402
+
+WORK = BENCH_DIR / "speed"
+PY = sys.executable
+ASSISTANT = str(Path(sys.executable).with_name("assistant"))
+QUESTION = "What are the benefits of partnerships for public service mutuals?"
+SHORT_QUERY = "benefits of partnerships for mutuals"
+RESULTS: list[list[str]] = []
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def record(what: str, ours: str, reference: str, ratio: float, target: str, ok: bool) -> None:
+    RESULTS.append([what, ours, reference, f"{ratio:.2f}×", target, "yes" if ok else "NO"])
+    log(f"  => {what}: {ours} vs {reference} = {ratio:.2f}× (target {target}) "
+        f"{'OK' if ok else 'MISSED'}")
+
+
+def run_wall(cmd: list[str], env: dict | None = None) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - t0
+
+
+# -- cold start ------------------------------------------------------------------------
+
+def cold(runs: int) -> None:
+    log("\n## Cold start: a new `assistant ask` process on the bundled corpus")
+    index_dir = WORK / "bundled"
+    if not (index_dir / "CURRENT").exists():
+        log("  building the bundled index (and the ONNX export, once per machine)…")
+        subprocess.run([ASSISTANT, "index", "--index-dir", str(index_dir)], check=True,
+                       stdout=subprocess.DEVNULL)
+    ask = [ASSISTANT, "ask", QUESTION, "--index-dir", str(index_dir)]
+    ref = [PY, "-c", "import numpy, faiss"]
+    out = subprocess.run(ask, check=True, capture_output=True, text=True).stdout
+    log("  answer starts: " + " ".join(out.split())[:100] + "…")
+    probe = (
+        "import sys\nfrom assistant.cli import main\n"
+        f"main(['ask', {QUESTION!r}, '--index-dir', {str(index_dir)!r}])\n"
+        "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
+        "print('HEAVY', sorted(heavy), file=sys.stderr)"
+    )
+    err = subprocess.run([PY, "-c", probe], check=True, capture_output=True, text=True).stderr
+    log("  heavy modules imported by a cold ask: " + err.split("HEAVY", 1)[-1].strip())
+    for _ in range(2):  # warm the page cache for both
+        run_wall(ask), run_wall(ref)
+    t_ask, t_ref = [], []
+    for _ in range(runs):
+        t_ask.append(run_wall(ask))
+        t_ref.append(run_wall(ref))
+    a, r = statistics.median(t_ask), statistics.median(t_ref)
+    log(f"  assistant ask: median {a:.3f} s (min {min(t_ask):.3f}, max {max(t_ask):.3f}); "
+        f"import numpy, faiss: median {r:.3f} s (min {min(t_ref):.3f}); {runs} runs each")
+    record("cold start: `assistant ask` (median)", f"{a:.3f} s", f"{r:.3f} s numpy+faiss",
+           a / r, "≤ 3×", a / r <= 3.0)
+
+
+# -- shared data -----------------------------------------------------------------------
+
+def pool(embedder) -> tuple[list[str], np.ndarray]:  # noqa: ANN001
+    """CISI sentences and their real vectors, encoded once and kept in .bench/speed."""
+    from synthetic_index import sentence_pool
+
+    texts_f, vecs_f = WORK / "pool.json", WORK / "pool.npy"
+    if texts_f.exists() and vecs_f.exists():
+        return json.loads(texts_f.read_text()), np.load(vecs_f)
+    docs, _, _ = load_cisi()
+    sents = sentence_pool([d.text for d in docs if d.text])
+    log(f"  encoding a pool of {len(sents):,} real sentences once (kept for later runs)…")
+    t0 = time.perf_counter()
+    vecs = embedder.encode_documents(sents, batch_size=64)
+    log(f"  … {time.perf_counter() - t0:.0f} s")
+    WORK.mkdir(parents=True, exist_ok=True)
+    np.save(vecs_f, vecs.astype(np.float32), allow_pickle=False)
+    texts_f.write_text(json.dumps(sents), encoding="utf-8")
+    return sents, vecs
+
+
+def synthetic(n: int, embedder) -> Path:  # noqa: ANN001
+    from synthetic_index import write_index
+
+    root = WORK / f"synthetic-{n}"
+    if (root / "CURRENT").exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    sents, vecs = pool(embedder)
+    log(f"  writing a {n:,}-chunk synthetic index into {root.relative_to(ROOT)} (once)…")
+    write_index(root, n, sents, vecs, log=log)
+    return root
+
+
+def short_questions() -> list[str]:
+    _, queries, _ = load_cisi()
+    out = []
+    for q in queries.values():
+        words = q.split()
+        out.append(" ".join(words[:10]).rstrip(".,;:?") + "?")
+    return out
+
+
+# -- warm answers ----------------------------------------------------------------------
+
+def warm(fast) -> None:  # noqa: ANN001
+    from assistant.service import Assistant
+    from index.embedder import SentenceTransformerEmbedder
+
+    log("\n## Warm answers: Assistant.ask on a 20,000-chunk index vs a raw ST encode")
+    root = synthetic(20_000, fast)
+    st = SentenceTransformerEmbedder()
+    st.load()
+    assistant = Assistant.open(root, embedder=fast)
+    assistant.warm_up()
+    questions = short_questions()
+    for q in questions[:5]:
+        assistant.ask(q), st.encode_query(SHORT_QUERY)
+    t_ask, t_st, abstained = [], [], 0
+    i = 0
+    for _block in range(6):  # alternate blocks so both see the same machine load
+        for _ in range(20):
+            t0 = time.perf_counter()
+            st.encode_query(SHORT_QUERY)
+            t_st.append(time.perf_counter() - t0)
+        for _ in range(20):
+            q = questions[i % len(questions)]
+            i += 1
+            t0 = time.perf_counter()
+            ans = assistant.ask(q)
+            t_ask.append(time.perf_counter() - t0)
+            abstained += ans.abstained
+    a50, a95 = pct(t_ask, 50) * 1e3, pct(t_ask, 95) * 1e3
+    s50, s95 = pct(t_st, 50) * 1e3, pct(t_st, 95) * 1e3
+    log(f"  ask: p50 {a50:.1f} ms p95 {a95:.1f} ms over {len(t_ask)} questions "
+        f"({abstained} abstained); ST encode({SHORT_QUERY!r}): p50 {s50:.1f} ms p95 {s95:.1f} ms")
+    record("warm ask p50 (20k chunks)", f"{a50:.1f} ms", f"{s50:.1f} ms ST encode p50",
+           a50 / s50, "≤ 1.5×", a50 / s50 <= 1.5)
+    record("warm ask p95 (20k chunks)", f"{a95:.1f} ms", f"{s50:.1f} ms ST encode p50",
+           a95 / s50, "≤ 3×", a95 / s50 <= 3.0)
+    assistant.snapshot().close()
+
+
+# -- indexing --------------------------------------------------------------------------
+
+_ST_CHILD = """
+import json, sys, time, numpy as np
+from index.embedder import SentenceTransformerEmbedder
+texts = json.load(open(sys.argv[1]))
+model = SentenceTransformerEmbedder()._load()
+model.encode(texts[:32], batch_size=32)
+t0 = time.perf_counter()
+v = model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+print(time.perf_counter() - t0)
+np.save(sys.argv[2], v.astype(np.float32), allow_pickle=False)
+"""
+
+
+def indexing(n_docs: int, runs: int, fast) -> None:  # noqa: ANN001
+    from corpus.chunking import ChunkingParams, chunk_document
+    from corpus.loaders import load
+    from corpus.manifest import BUNDLED_DIR
+
+    log(f"\n## Indexing: `assistant index` over {n_docs:,} text files vs ST encoding the chunks")
+    folder = WORK / f"docs{n_docs}"
+    docs, queries, _ = load_cisi()
+    write_cisi_files([d for d in docs if d.text][:n_docs], folder)
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    chunks: list[str] = []
+    sentences = 0
+    for f in [*files, *sorted(p for p in BUNDLED_DIR.iterdir() if p.suffix == ".md")]:
+        for c in chunk_document(load(f), ChunkingParams()):
+            chunks.append(c.text)
+            sentences += len(c.sentences)
+    texts_f = WORK / "index-chunks.json"
+    texts_f.write_text(json.dumps(chunks), encoding="utf-8")
+    log(f"  {len(files)} files → {len(chunks):,} chunks, {sentences:,} sentences "
+        "(the index also embeds every sentence, for answer selection)")
+    env = dict(os.environ)
+    t_st, t_ix = [], []
+    for r in range(runs):
+        out = subprocess.run([PY, "-c", _ST_CHILD, str(texts_f), str(WORK / "st-chunks.npy")],
+                             check=True, capture_output=True, text=True, cwd=ROOT, env=env)
+        t_st.append(float(out.stdout.strip().splitlines()[-1]))
+        log(f"  run {r + 1}: sentence-transformers encode of the chunks alone: {t_st[-1]:.1f} s")
+        index_dir = Path(tempfile.mkdtemp(prefix="ix-", dir=WORK))
+        t0 = time.perf_counter()
+        out = subprocess.run([ASSISTANT, "index", str(folder), "--index-dir", str(index_dir),
+                              "--json"], check=True, capture_output=True, text=True, env=env)
+        t_ix.append(time.perf_counter() - t0)
+        report = json.loads(out.stdout)
+        log(f"  run {r + 1}: assistant index (new process, empty cache): {t_ix[-1]:.1f} s, "
+            f"{report['chunks']:,} chunks, {report['embedded']:,} texts embedded")
+        if r < runs - 1:
+            shutil.rmtree(index_dir)
+    st_s, ix_s = statistics.median(t_st), statistics.median(t_ix)
+    log(f"  chunks/s: assistant index {len(chunks) / ix_s:.1f}, "
+        f"sentence-transformers (chunks only) {len(chunks) / st_s:.1f}")
+    record(f"index {n_docs} files ({len(chunks)} chunks)",
+           f"{ix_s:.1f} s ({len(chunks) / ix_s:.1f} chunks/s)",
+           f"{st_s:.1f} s ST encode ({len(chunks) / st_s:.1f} chunks/s)",
+           ix_s / st_s, "≤ 1.0×", ix_s / st_s <= 1.0)
+    agreement(index_dir, chunks, list(queries.values()), fast)
+    shutil.rmtree(index_dir)
+
+
+def agreement(index_dir: Path, chunks: list[str], queries: list[str], fast) -> None:  # noqa: ANN001
+    """ONNX vectors in the index against ST vectors of the same chunks; top-10 rankings."""
+    from index.embedder import SentenceTransformerEmbedder
+    from index.layout import IndexLayout
+    from index.reader import IndexSnapshot
+
+    snap = IndexSnapshot.open(IndexLayout(index_dir))
+    stored = snap.store.chunks(list(range(snap.chunk_count)))
+    row_of = {sc.chunk.text: r for r, sc in stored.items()}
+    ours = np.asarray(snap.chunk_vectors, dtype=np.float32)[[row_of[t] for t in chunks]]
+    snap.close()
+    ref = np.load(WORK / "st-chunks.npy")
+    cos = np.sum(ours * ref, axis=1)
+    st = SentenceTransformerEmbedder()
+    q_ref = st.encode_documents(queries)
+    q_ours = np.stack([fast.encode_query(q) for q in queries])
+    qcos = np.sum(q_ref * q_ours, axis=1)
+    same = sum(np.argsort(-(ours @ a))[:10].tolist() == np.argsort(-(ref @ b))[:10].tolist()
+               for a, b in zip(q_ours, q_ref, strict=True))
+    log(f"  encoder agreement (ONNX vs ST): chunks cosine min {cos.min():.6f} mean "
+        f"{cos.mean():.6f}; queries min {qcos.min():.6f}; identical top-10 dense ranking "
+        f"for {same}/{len(queries)} CISI queries")
+    worst = float(min(cos.min(), qcos.min()))
+    RESULTS.append(["encoder agreement (ONNX vs ST)", f"min cosine {worst:.5f}",
+                    f"{len(chunks)} chunks + {len(queries)} queries", "—", "≥ 0.999",
+                    "yes" if worst >= 0.999 else "NO"])
+    RESULTS.append(["identical top-10 rankings", f"{same}/{len(queries)} queries",
+                    f"over {len(chunks)} chunks", "—", "all", "yes" if same == len(queries)
+                    else "NO"])
+
+
+# -- scale -----------------------------------------------------------------------------
+
+_PROBE = """
+import json, sys, time, numpy as np
+sys.path.insert(0, {bench!r})
+def rss():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) * 1024
+from index.embedder import load_embedder
+from assistant.service import Assistant
+fast = load_embedder(export=False)
+fast.encode_query('warm up')
+questions = json.load(open({questions!r}))
+base = rss()
+t0 = time.perf_counter()
+a = Assistant.open({root!r}, embedder=fast)
+a.ask(questions[0])
+first = time.perf_counter() - t0
+times, search = [], []
+snap = a.snapshot()
+for q in questions[1:] * 2:
+    t = time.perf_counter(); a.ask(q); times.append(time.perf_counter() - t)
+    qv = fast.encode_query(q)
+    t = time.perf_counter(); snap.vectors.search(qv, 50); search.append(time.perf_counter() - t)
+mem = rss() - base
+exact = np.asarray(snap.chunk_vectors, dtype=np.float32)
+rng = np.random.default_rng(0)
+def recall(qs):
+    hits = 0
+    for q in qs:
+        truth = set(np.argsort(-(exact @ q))[:10].tolist())
+        hits += len(truth & set(snap.vectors.search(q, 10)[0].tolist()))
+    return hits / (10 * len(qs))
+real = np.stack([fast.encode_query(q) for q in questions])
+rand = rng.standard_normal((100, exact.shape[1])).astype(np.float32)
+rand /= np.linalg.norm(rand, axis=1, keepdims=True)
+print(json.dumps(dict(kind=snap.vectors.kind, chunks=snap.chunk_count, first=first,
+    p50=float(np.percentile(times, 50)), p95=float(np.percentile(times, 95)),
+    s50=float(np.percentile(search, 50)), s95=float(np.percentile(search, 95)),
+    rss=mem, recall=recall(real), recall_random=recall(rand))))
+"""
+
+
+def scale(sizes: list[int], fast) -> None:  # noqa: ANN001
+    log("\n## Scale: synthetic indexes (real sentences and vectors; no model run per chunk)")
+    questions = short_questions()
+    qf = WORK / "questions.json"
+    qf.write_text(json.dumps(questions[:60]), encoding="utf-8")
+    rows = []
+    for n in sizes:
+        root = synthetic(n, fast)
+        gen = root / "generations" / (root / "CURRENT").read_text().strip()
+        disk = sum(f.stat().st_size for f in gen.rglob("*") if f.is_file())
+        code = _PROBE.format(bench=str(Path(__file__).parent), questions=str(qf), root=str(root))
+        out = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True,
+                             cwd=ROOT).stdout
+        m = json.loads(out.strip().splitlines()[-1])
+        rows.append((n, m, disk))
+        log(f"  {n:,} chunks: FAISS {m['kind']}; open + first answer {m['first'] * 1e3:.0f} ms; "
+            f"ask p50 {m['p50'] * 1e3:.1f} ms p95 {m['p95'] * 1e3:.1f} ms; vector search "
+            f"p50 {m['s50'] * 1e3:.2f} ms p95 {m['s95'] * 1e3:.2f} ms; "
+            f"disk {disk / n:,.0f} B/chunk; "
+            f"resident after {2 * (len(questions[:60]) - 1)} answers {m['rss'] / n:,.0f} B/chunk; "
+            f"Recall@10 vs exact: {m['recall']:.3f} (real questions), "
+            f"{m['recall_random']:.3f} (uniformly random query vectors)")
+        RESULTS.append([f"scale {n:,} chunks ({m['kind']})",
+                        f"ask p50 {m['p50'] * 1e3:.1f} / p95 {m['p95'] * 1e3:.1f} ms",
+                        f"{disk / n:,.0f} B/chunk disk, {m['rss'] / n:,.0f} B/chunk RSS", "—",
+                        "answers; Recall@10 ≥ 0.95",
+                        "yes" if m["recall"] >= 0.95 else "NO"])
+        RESULTS.append([f"Recall@10 vs exact, {n:,}", f"{m['recall']:.3f}",
+                        f"random queries {m['recall_random']:.3f}", "—", "≥ 0.95",
+                        "yes" if m["recall"] >= 0.95 else "NO"])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="cold,warm,index,scale")
+    ap.add_argument("--runs", type=int, default=15, help="cold-start runs of each command")
+    ap.add_argument("--docs", type=int, default=1000, help="text files to index")
+    ap.add_argument("--index-runs", type=int, default=1)
+    ap.add_argument("--scale", default="20000,200000")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    WORK.mkdir(parents=True, exist_ok=True)
+    log(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
+
+    from index.embedder import load_embedder
+
+    fast = load_embedder(encoder="onnx")  # exports once per machine if needed
+    if "cold" in only:
+        cold(args.runs)
+    if "warm" in only:
+        warm(fast)
+    if "index" in only:
+        indexing(args.docs, args.index_runs, fast)
+    if "scale" in only:
+        scale([int(s) for s in args.scale.split(",")], fast)
+    log(f"\nload average {os.getloadavg()[0]:.1f} at end\n")
+    print(table(["measure", "ours", "reference", "ratio", "target", "met"], RESULTS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
