@@ -80,7 +80,8 @@ def score_sentences(
             if key in seen_spans:  # the same sentence in an overlapping chunk
                 continue
             seen_spans.add(key)
-            if _is_heading_like(sent.text, sc.chunk.section, params.min_words):
+            title = snap.documents_by_id[sc.chunk.doc_id].title
+            if _is_heading_like(sent.text, [*sc.chunk.section, title], params.min_words):
                 continue
             rows.append(srow)
             meta.append((sc, i))

@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     sy.add_argument("--json", action="store_true", help="print one JSON object")
 
     sub.add_parser("tui", parents=[common], help="open the terminal app")
+
+    ev = sub.add_parser("eval", parents=[common],
+                        help="score answers against your own gold questions (YAML or CSV)")
+    ev.add_argument("file", help="gold questions: .yaml/.yml or .csv (see README)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
     return p
 
 
@@ -227,10 +232,23 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run(index_dir=args.index_dir)
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluate import GoldFileError, cli_eval, load_gold
+
+    try:
+        gold = load_gold(args.file)
+    except GoldFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    assistant = _open(args)
+    _ensure_index(assistant)
+    return cli_eval(assistant, gold, as_json=args.json)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
-                "sync": cmd_sync, None: cmd_tui}
+                "sync": cmd_sync, "eval": cmd_eval, None: cmd_tui}
     from assistant.config import ConfigError
     from index.embedder import ModelUnavailable
     from index.layout import IndexLocked, NoIndex

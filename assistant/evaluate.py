@@ -225,7 +225,7 @@ class QuestionResult:
             return "ok"
         if self.gold_citations:
             return "partly supported"
-        return "WRONG SOURCE"
+        return "WRONG PASSAGE"
 
     def as_json(self) -> dict:
         out = asdict(self)
@@ -354,3 +354,18 @@ def format_report(results: Sequence[QuestionResult], summary: Summary) -> str:
         f"False-answer rate (unanswerable):  {_pct(s.false_answer_rate)}",
     ]
     return "\n".join(lines)
+
+
+def cli_eval(assistant, gold: Sequence[GoldQuestion], *, as_json: bool = False  # noqa: ANN001
+             ) -> int:
+    """``assistant eval FILE``: print per-question results and the overall figures."""
+    import json
+
+    results = evaluate(assistant, gold)
+    summary = summarise(results)
+    if as_json:
+        print(json.dumps({"questions": [r.as_json() for r in results],
+                          "summary": summary.as_json()}, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(results, summary))
+    return 0

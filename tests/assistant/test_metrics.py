@@ -1,0 +1,186 @@
+"""Metric code on tiny cases computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from assistant.evaluate import (
+    GoldFileError,
+    GoldQuestion,
+    Labels,
+    page_matches,
+    parse_gold,
+    score_answer,
+    source_matches,
+    summarise,
+)
+from assistant.metrics import mrr_at_k, ndcg_at_k, recall_at_k
+from assistant.records import Answer, AnswerSentence, Citation, Passage
+from assistant.retrieve import feedback_terms, standardise
+
+# -- ranking metrics ------------------------------------------------------------------
+
+
+def test_ndcg_hand_computed():
+    # relevant at ranks 1 and 3 of 2 relevant: (1 + 1/log2(4)) / (1 + 1/log2(3))
+    expected = (1 + 1 / 2) / (1 + 1 / math.log2(3))
+    assert ndcg_at_k(["a", "x", "b", "y"], {"a", "b"}, k=10) == pytest.approx(expected)
+
+
+def test_ndcg_cuts_at_k_and_ideal_is_capped_at_k():
+    # 3 relevant, k=2, one relevant at rank 2: (1/log2(3)) / (1 + 1/log2(3))
+    got = ndcg_at_k(["x", "a", "b"], {"a", "b", "c"}, k=2)
+    assert got == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3)))
+
+
+def test_ndcg_perfect_and_empty():
+    assert ndcg_at_k(["a", "b"], {"a", "b"}) == pytest.approx(1.0)
+    assert ndcg_at_k(["x", "y"], {"a"}) == 0.0
+    assert ndcg_at_k(["a"], set()) == 0.0
+
+
+def test_duplicates_count_once():
+    # a document with two chunks in the ranking is one document at its best rank
+    assert ndcg_at_k(["x", "x", "a"], {"a"}) == pytest.approx(1 / math.log2(3))
+    assert mrr_at_k(["x", "x", "a"], {"a"}) == pytest.approx(1 / 2)
+
+
+def test_mrr_hand_computed():
+    assert mrr_at_k(["x", "y", "a", "b"], {"a", "b"}) == pytest.approx(1 / 3)
+    assert mrr_at_k(["x", "y", "a"], {"a"}, k=2) == 0.0
+
+
+def test_recall_hand_computed():
+    assert recall_at_k(["a", "x", "b"], {"a", "b", "c", "d"}, k=2) == pytest.approx(1 / 4)
+    assert recall_at_k(["a", "x", "b"], {"a", "b", "c", "d"}, k=3) == pytest.approx(2 / 4)
+
+
+# -- fusion helpers -------------------------------------------------------------------
+
+
+def test_standardise_uses_the_reference_distribution():
+    ref = np.array([1.0, 2.0, 3.0])  # mean 2, population sd sqrt(2/3)
+    got = standardise(np.array([3.0, 2.0]), ref)
+    assert got[0] == pytest.approx(1 / math.sqrt(2 / 3))
+    assert got[1] == pytest.approx(0.0)
+    assert standardise(np.array([5.0]), np.array([4.0, 4.0])).tolist() == [0.0]
+
+
+def test_feedback_terms_mix_question_and_expansion():
+    # question terms: {"mutual"}; one feedback text with "mutual" x1 and "consortium" x3
+    terms = feedback_terms(["consortium consortium consortium mutual"], np.array([1.0]),
+                           "mutuals", n_terms=1, weight=0.25)
+    assert terms == pytest.approx({"mutual": 0.75, "consortium": 0.25})
+
+
+# -- gold files -----------------------------------------------------------------------
+
+
+def test_parse_yaml_and_csv_give_the_same_questions():
+    yaml_text = """
+questions:
+  - question: How often does the group meet?
+    source: review.pdf
+    page: 6
+    evidence: It meets   every quarter.
+  - question: Who is the chief executive?
+    unanswerable: true
+"""
+    csv_text = ("question,source,page,evidence\n"
+                "How often does the group meet?,review.pdf,6,It meets every quarter.\n"
+                "Who is the chief executive?,unanswerable,,\n")
+    expected = [GoldQuestion("How often does the group meet?", "review.pdf", "6",
+                             "It meets every quarter."),
+                GoldQuestion("Who is the chief executive?")]
+    assert parse_gold(yaml_text, "yaml") == expected
+    assert parse_gold(csv_text, "csv") == expected
+    assert not expected[1].answerable
+
+
+@pytest.mark.parametrize("text, fmt, message", [
+    ("questions:\n  - source: a.pdf\n", "yaml", "question 1: the question is empty"),
+    ("questions:\n  - question: Why?\n", "yaml", "give a source"),
+    ("questions:\n  - question: Why?\n    sorce: a.pdf\n", "yaml", "unknown field(s) sorce"),
+    ("just a string", "yaml", "list of questions"),
+    ("source,page\na.pdf,1\n", "csv", "'question' column"),
+    ("question,source\n", "csv", "no questions"),
+])
+def test_bad_gold_files_say_what_is_wrong(text, fmt, message):
+    with pytest.raises(GoldFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_gold(text, fmt)
+
+
+def test_source_matches_file_name_stem_id_title_and_url():
+    args = ("review-ab12cd34", "Partnership Review", "/data/docs/review.pdf",
+            "https://www.gov.uk/review")
+    for name in ("review.pdf", "review", "review-ab12cd34", "partnership review",
+                 "https://www.gov.uk/review/", "docs/review.pdf"):
+        assert source_matches(name, *args), name
+    assert not source_matches("other.pdf", *args)
+
+
+def test_page_matches_numbers_and_printed_labels():
+    assert page_matches("4", 3, 5, True)
+    assert not page_matches("6", 3, 5, True)
+    assert page_matches("ii", 2, 2, True, ["i", "ii", "1"])
+    assert page_matches("p. 1", 3, 3, True, ["i", "ii", "1"])
+    assert page_matches("9", 1, 1, False)  # unpaged documents have no page to check
+
+
+# -- scoring answers ------------------------------------------------------------------
+
+
+def _passage(rank: int, chunk_id: str, page: int, text: str) -> Passage:
+    return Passage(rank=rank, chunk_id=chunk_id, doc_id="review-1", title="Review",
+                   source="/d/review.pdf", url=None, page_start=page, page_end=page,
+                   pages_label=f"p. {page}", section=[], score=1.0, text=text)
+
+
+def _citation(n: int, chunk_id: str, page: int, quote: str) -> Citation:
+    return Citation(n=n, doc_id="review-1", chunk_id=chunk_id, title="Review",
+                    source="/d/review.pdf", url=None, page_start=page, page_end=page,
+                    pages_label=f"p. {page}", section=[], quote=quote)
+
+
+def test_score_answer_hand_computed():
+    gold = GoldQuestion("How often?", "review.pdf", "6", "The group meets every quarter.")
+    passages = [_passage(1, "c1", 5, "Budgets are set yearly."),
+                _passage(2, "c2", 6, "The group meets every quarter. Minutes are public.")]
+    answer = Answer(
+        question=gold.question, passages=passages,
+        sentences=[AnswerSentence("Budgets are set yearly.", 1, 0.7),
+                   AnswerSentence("The group meets every quarter.", 2, 0.8)],
+        citations=[_citation(1, "c1", 5, "Budgets are set yearly."),
+                   _citation(2, "c2", 6, "The group meets every quarter.")],
+        confidence=0.8,
+    )
+    r = score_answer(gold, answer, Labels())
+    assert r.gold_rank == 2
+    assert (r.gold_citations, r.citations) == (1, 2)
+    assert (r.supported_sentences, r.sentences) == (1, 2)
+    assert r.verdict == "partly supported"
+
+
+def test_summary_rates_hand_computed():
+    gold_ok = GoldQuestion("q1", "review.pdf", "6", "The group meets every quarter.")
+    unans = GoldQuestion("q2")
+    good = Answer(question="q1", passages=[_passage(1, "c2", 6, "The group meets every quarter.")],
+                  sentences=[AnswerSentence("The group meets every quarter.", 1, 0.9)],
+                  citations=[_citation(1, "c2", 6, "The group meets every quarter.")])
+    abstained = Answer(question="q1", abstained=True)
+    false_answer = Answer(question="q2", sentences=[AnswerSentence("Budgets.", 1, 0.6)],
+                          citations=[_citation(1, "c1", 5, "Budgets.")])
+    results = [score_answer(gold_ok, good, Labels()), score_answer(gold_ok, abstained, Labels()),
+               score_answer(unans, false_answer, Labels()),
+               score_answer(unans, Answer(question="q2", abstained=True), Labels())]
+    s = summarise(results)
+    assert (s.answerable, s.unanswerable) == (2, 2)
+    assert s.recall_at_5 == pytest.approx(0.5)  # the abstained one retrieved nothing
+    assert s.answered_rate == pytest.approx(0.5)
+    assert s.citation_precision == pytest.approx(1.0)  # only answered answerable count
+    assert s.answer_support == pytest.approx(1.0)
+    assert s.false_answer_rate == pytest.approx(0.5)
+    assert s.abstained_rate == pytest.approx(0.5)
