@@ -1,0 +1,65 @@
+"""The shipped defaults on the answer-quality fixtures, with the real model and FAISS.
+
+A quick check of what benchmarks/answers.py measures in full: a few fixture questions
+are answered from the gold page, and questions the documents cannot answer abstain.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.evaluate import load_gold, page_labels, score_answer
+from assistant.service import Assistant
+from benchmarks.make_quality_corpus import QUESTIONS, make_corpus
+from index.builder import build
+from index.layout import IndexLayout
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def quality(tmp_path_factory, real_embedder):
+    root = tmp_path_factory.mktemp("quality")
+    docs = make_corpus(root / "docs")
+    settings = Settings(index_dir=root / "index")
+    build(IndexLayout(settings.index_dir), real_embedder, sources=[docs])
+    gold = {g.question: g for g in load_gold(QUESTIONS)}
+    return Assistant(settings, real_embedder), gold
+
+
+@pytest.mark.parametrize("question, page", [
+    ("How many board members do the staff owners elect?", 6),
+    ("What effect did home adaptations have on falls?", 4),
+    ("How long did it take to agree data sharing with the hospital trust?", 5),
+])
+def test_pdf_questions_are_answered_from_the_gold_page(quality, question, page):
+    assistant, gold = quality
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].page_start == page
+    result = score_answer(gold[question], answer, page_labels(assistant))
+    assert result.gold_citations == result.citations
+    assert result.supported_sentences == result.sentences >= 1
+
+
+def test_html_question_is_answered_from_the_evidence(quality):
+    assistant, gold = quality
+    question = "What minimum weighting must central government give social value in tenders?"
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert "at least 10 per cent" in answer.text
+    assert answer.citations[0].source.endswith("social-value-guidance.html")
+
+
+@pytest.mark.parametrize("question", [
+    "What is the VAT rate on social care services?",
+    "How do I reset my password?",
+    "How many beds does Eastbrook Hospital have?",
+])
+def test_questions_the_documents_cannot_answer_abstain(quality, question):
+    assistant, _ = quality
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.text == answer.NOT_FOUND
+    assert answer.confidence is not None and answer.confidence < assistant.settings.abstain_below
