@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import http.client
 import json
 import os
 import re
@@ -139,6 +140,9 @@ def _fetch(url: str, validators: dict | None, max_bytes: int | None) -> Fetched:
         raise FetchError(f"HTTP {exc.code} {exc.reason} for {url}") from exc
     except URLError as exc:
         raise Offline(f"cannot reach {urlsplit(url).netloc} ({exc.reason})") from exc
+    except http.client.HTTPException as exc:  # e.g. a response cut short
+        raise Offline(f"connection to {urlsplit(url).netloc} broke "
+                      f"({type(exc).__name__})") from exc
     except (TimeoutError, ConnectionError) as exc:
         raise Offline(f"cannot reach {urlsplit(url).netloc} ({exc})") from exc
 
@@ -239,15 +243,16 @@ class _PageSync:
 
     def _save(self, name: str, data: bytes | None, meta: dict, validators: Fetched | None,
               source_url: str) -> None:
+        """Stage one file and its state; ``_commit`` makes the page's files live together."""
         files = self.state.setdefault("files", {})
         if data is not None:
-            _atomic_write(self.folder / name, data)
-            self.report.downloaded.append(str(self.folder / name))
-            self.log(f"downloaded {name}")
+            tmp = self.folder / f".{name}.{uuid.uuid4().hex[:6]}.part"
+            tmp.write_bytes(data)
+            self.staged.append((tmp, self.folder / name))
         else:
             self.report.unchanged.append(str(self.folder / name))
         old = files.get(name, {})
-        files[name] = {
+        self.pending[name] = {
             "meta": meta, "source_url": source_url,
             "etag": validators.etag if validators and validators.etag else old.get("etag"),
             "last_modified": (validators.last_modified if validators and validators.last_modified
@@ -255,6 +260,24 @@ class _PageSync:
         }
 
     def run(self, page_url: str) -> None:
+        """Sync one page: all of its new files become live together, or none do."""
+        self.staged: list[tuple[Path, Path]] = []
+        self.pending: dict[str, dict] = {}
+        try:
+            self._run(page_url)
+        finally:
+            for tmp, _ in self.staged:  # left only if the page failed
+                tmp.unlink(missing_ok=True)
+
+    def _commit(self) -> None:
+        for tmp, final in self.staged:
+            os.replace(tmp, final)
+            self.report.downloaded.append(str(final))
+            self.log(f"downloaded {final.name}")
+        self.staged = []
+        self.state.setdefault("files", {}).update(self.pending)
+
+    def _run(self, page_url: str) -> None:
         url = api_url(page_url, self.api_root)
         pages = self.state.setdefault("pages", {})
         prev = pages.get(url, {})
@@ -296,6 +319,7 @@ class _PageSync:
                 continue
             if name:
                 names.append(name)
+        self._commit()
         for gone in set(prev.get("files", [])) - set(names):  # no longer attached
             (self.folder / gone).unlink(missing_ok=True)
             self.state.get("files", {}).pop(gone, None)

@@ -96,6 +96,7 @@ class FakeGovUK:
         self.tmp = tmp
         self.log: list[tuple[str, int]] = []
         self.routes: dict[str, tuple[bytes, str]] = {}
+        self.drop: set[str] = set()  # paths whose connection breaks (network lost)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -124,6 +125,10 @@ class FakeGovUK:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 route = site.routes.get(self.path)
+                if self.path in site.drop:
+                    site.log.append((self.path, 0))
+                    self.close_connection = True
+                    return
                 if route is None:
                     site.log.append((self.path, 404))
                     self.send_error(404)
@@ -365,3 +370,22 @@ def test_older_publication_shape_with_documents_html(run, govuk):
     assert _names(report["downloaded"]) == [
         "mutuals-older-report--partnerships-report.pdf", "mutuals-older-report.html"]
     assert "forty thousand" in _top(run.index_dir, "Northumbria payroll associations").text
+
+
+def test_network_lost_mid_page_commits_nothing_and_the_next_sync_catches_up(run, govuk):
+    _json(run(f"https://www.gov.uk{REPORT}", "--json"))
+    saved = {p.name: p.read_bytes() for p in run.folder.iterdir() if p.is_file()}
+    govuk.publish(updated="2019-01-10T10:00:00.000+00:00", pdf=PDF_PAGES_V2)
+    govuk.drop.add(f"/api/content{SUMMARY}")  # fails after the new PDF has arrived
+
+    rc, out, err = run(f"https://www.gov.uk{REPORT}")
+
+    assert rc == 1 and len(err.strip().splitlines()) == 1 and "nothing was changed" in err
+    assert {p.name: p.read_bytes() for p in run.folder.iterdir() if p.is_file()} == saved
+    assert "forty thousand" in _top(run.index_dir, "Northumbria payroll associations").text
+
+    govuk.drop.clear()
+    report = _json(run(f"https://www.gov.uk{REPORT}", "--json"))
+    assert _names(report["downloaded"]) == [
+        "partnerships-for-better-public-services--partnerships-report.pdf"]
+    assert "sixty thousand" in _top(run.index_dir, "Northumbria payroll associations").text
