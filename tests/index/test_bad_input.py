@@ -294,3 +294,16 @@ def test_real_and_broken_pdfs_each_indexed_or_explained(
     answer = json.loads(capsys.readouterr().out)
     assert rc == 0 and not answer["abstained"]
     assert any(c["source"].endswith("report.pdf") for c in answer["citations"])
+
+
+def test_cli_summary_lists_each_failure_with_its_reason(setup, capsys):
+    docs, index_dir, _ = setup
+    make_encrypted_pdf(docs / "locked.pdf", "s3cret")
+    (docs / "empty.txt").write_bytes(b"")
+
+    assert cli.main(["index", "--index-dir", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+
+    assert "failed: 2" in out
+    assert f"{docs / 'locked.pdf'}: needs a password" in out
+    assert f"{docs / 'empty.txt'}: empty file" in out
