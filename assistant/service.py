@@ -89,6 +89,9 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the model and index now (the app calls this in a background worker)."""
+        load = getattr(self.embedder, "load", None)
+        if load is not None:
+            load()  # the faster sessions of a long-running process
         self.embedder.encode_query("warm up")
         if self.has_index():
             snap = self.snapshot()

@@ -293,19 +293,24 @@ class OnnxEmbedder:
         tok.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tok
         self._threads = threads or max(1, os.cpu_count() or 1)
-        self._quick = self._open_session(prepack=False)
+        self._quick = self._open_session(prepack=False, threads=1)
+        self._query = None
+        self._queries = 0
         self._batch = None
 
-    def _open_session(self, prepack: bool):  # noqa: ANN202 - onnxruntime is imported lazily
+    def _open_session(self, prepack: bool, threads: int):  # noqa: ANN202 - lazy onnxruntime
         """A session over the memory-mapped model.
 
-        Without prepacking a session opens in milliseconds and encodes one query in a few;
-        prepacked weights (a copy, made once, ~50 ms) make large batches faster.
+        Without prepacking a session opens in milliseconds and encodes one query in a few
+        (what a one-question process needs); prepacked weights (a copy, made once in about
+        50 ms) make every later query and batch faster. One query runs on one thread:
+        splitting ten tokens' matrix products across cores costs more than it saves,
+        above all on a busy machine; batches use every core.
         """
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = self._threads
+        opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         # A fused export is already optimised: basic rewrites only, so sessions open fast.
@@ -333,7 +338,12 @@ class OnnxEmbedder:
                 "max_seq_length": self.max_seq_length}
 
     def close(self) -> None:
-        self._quick = self._batch = None
+        self._quick = self._query = self._batch = None
+
+    def load(self) -> None:
+        """Open the faster, prepacked sessions now (a long-running app calls this once)."""
+        if self._query is None:
+            self._query = self._open_session(prepack=True, threads=1)
 
     def _run(self, texts: list[str], session=None) -> np.ndarray:  # noqa: ANN001
         enc = self._tokenizer.encode_batch(texts)
@@ -359,7 +369,7 @@ class OnnxEmbedder:
         if not len(texts):
             return out
         if len(texts) > 4 and self._batch is None:
-            self._batch = self._open_session(prepack=True)
+            self._batch = self._open_session(prepack=True, threads=self._threads)
         session = self._batch or self._quick
         stripped = [str(t).strip() for t in texts]
         order = np.argsort([len(t) for t in stripped], kind="stable")
@@ -388,7 +398,7 @@ class OnnxEmbedder:
         if not len(texts):
             return out, span_out
         if self._batch is None:
-            self._batch = self._open_session(prepack=True)
+            self._batch = self._open_session(prepack=True, threads=self._threads)
         raw = [str(t) for t in texts]
         lead = [len(t) - len(t.lstrip()) for t in raw]
         stripped = [t.strip() for t in raw]
@@ -420,4 +430,8 @@ class OnnxEmbedder:
         return out, span_out
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._run([str(text).strip()])[0]
+        """Vector for one query; a process that asks twice switches to the prepacked session."""
+        self._queries += 1
+        if self._queries == 2:
+            self.load()
+        return self._run([str(text).strip()], self._query or self._quick)[0]
