@@ -112,6 +112,27 @@ class Hit:
     bm25: float | None
 
 
+def top_n(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` highest scores, best first, ties in position order.
+
+    The same as ``np.argsort(-scores, kind="stable")[:n]`` without sorting every score:
+    a partition finds the n-th score, and only the scores at or above it are sorted.
+    """
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    neg = -scores
+    kth = np.partition(neg, n - 1)[n - 1]
+    keep = np.flatnonzero(neg <= kth)
+    return keep[np.argsort(neg[keep], kind="stable")][:n]
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of two id arrays (``np.unique`` would import numpy.ma cold)."""
+    return np.fromiter(sorted(set(a.tolist()) | set(b.tolist())), dtype=np.int64)
+
+
 #: Rows used to estimate the distribution of dense scores (a stride sample beyond this).
 DENSE_SAMPLE = 20_000
 
@@ -140,9 +161,11 @@ def hybrid_search(
     qv = np.asarray(query_vec, dtype=np.float32)
     # Dense: candidates and a sample of the score distribution.
     if doc_ids or total <= DENSE_SAMPLE:
-        dense_rows = np.asarray(snap.chunk_vectors[rows], dtype=np.float32) @ qv
+        # All rows: multiply the memory-mapped matrix in place rather than copying it.
+        vecs = snap.chunk_vectors[rows] if doc_ids else snap.chunk_vectors
+        dense_rows = np.asarray(vecs, dtype=np.float32) @ qv
         d_ref = dense_rows
-        d_cand = rows[np.argsort(-dense_rows, kind="stable")[:n]]
+        d_cand = rows[top_n(dense_rows, n)]
     else:
         step = -(-total // DENSE_SAMPLE)
         d_ref = np.asarray(snap.chunk_vectors[::step], dtype=np.float32) @ qv
@@ -150,8 +173,8 @@ def hybrid_search(
     # BM25 scores every chunk anyway.
     bm_all = snap.bm25.scores(question)
     bm_rows = bm_all[rows]
-    b_cand = rows[np.argsort(-bm_rows, kind="stable")[:n]]
-    cand = np.unique(np.concatenate([d_cand, b_cand]))
+    b_cand = rows[top_n(bm_rows, n)]
+    cand = union(d_cand, b_cand)
     d_scores = np.asarray(snap.chunk_vectors[cand], dtype=np.float32) @ qv
     fused = (params.dense_weight * standardise(d_scores, d_ref)
              + params.bm25_weight * standardise(bm_all[cand], bm_rows))
@@ -165,8 +188,8 @@ def hybrid_search(
                                   params.feedback_weight)
         bm_all = snap.bm25.scores(expanded)
         bm_rows = bm_all[rows]
-        b_cand = rows[np.argsort(-bm_rows, kind="stable")[:n]]
-        cand = np.unique(np.concatenate([d_cand, b_cand]))
+        b_cand = rows[top_n(bm_rows, n)]
+        cand = union(d_cand, b_cand)
         d_scores = np.asarray(snap.chunk_vectors[cand], dtype=np.float32) @ qv
         fused = (params.dense_weight * standardise(d_scores, d_ref)
                  + params.bm25_weight * standardise(bm_all[cand], bm_rows))
