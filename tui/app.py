@@ -95,10 +95,26 @@ class MutualsApp(JobsMixin, App[int]):
 
     def on_index_finished(self, message: IndexFinished) -> None:
         self._doc_rows = None
-        if message.error:
+        if message.sync is not None:
+            self._notify_sync(message)
+        elif message.error:
             self.notify(message.error, severity="warning" if message.cancelled else "error",
                         markup=False, timeout=8)
         self._forward("show_index_finished", message)
+
+    def _notify_sync(self, message: IndexFinished) -> None:
+        """The outcome of a GOV.UK sync (the one-line offline message when offline)."""
+        from tui.results import sync_summary
+
+        sync = message.sync
+        trouble = bool(sync.offline or sync.failed)  # type: ignore[attr-defined]
+        self.notify(sync_summary(sync), severity="warning" if trouble else "information",
+                    markup=False, timeout=8)
+        if sync.pages and sync.offline:  # type: ignore[attr-defined]
+            self.notify(sync.offline, severity="warning", markup=False, timeout=8)  # type: ignore[attr-defined]
+        if message.report is None and sync.pages and message.error:  # type: ignore[attr-defined]
+            self.notify(message.error, severity="warning" if message.cancelled else "error",
+                        markup=False, timeout=8)
 
     def on_assistant_ready(self, message: AssistantReady) -> None:
         self._doc_rows = None
@@ -174,6 +190,10 @@ class MutualsApp(JobsMixin, App[int]):
     def action_reindex(self) -> None:
         self.action_documents()
         self.call_after_refresh(lambda: self.screen.run_action("reindex"))
+
+    def action_sync_govuk(self) -> None:
+        self.action_documents()
+        self.call_after_refresh(lambda: self.screen.run_action("sync"))
 
     def action_add_source(self) -> None:
         self.action_documents()

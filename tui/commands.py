@@ -20,6 +20,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Copy excerpts to clipboard", "The excerpts list as Markdown", "copy_excerpts"),
     ("Add file or folder", "Add a source and index it", "add_source"),
     ("Reindex", "Bring the index up to date with its sources", "reindex"),
+    ("Sync from GOV.UK", "Fetch the configured GOV.UK pages, then index what changed",
+     "sync_govuk"),
     ("Cancel indexing", "Stop a running reindex; the old index stays live", "cancel_indexing"),
     ("Remove highlighted excerpt", "In the excerpts list", "screen.delete"),
     ("Recompute topics", "In topics: run the topic queries again", "screen.refresh_topics"),

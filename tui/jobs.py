@@ -1,4 +1,5 @@
-"""Long work of the app, in thread workers: start-up (first-run index, model load), reindex.
+"""Long work of the app, in thread workers: start-up (first-run index, model load), reindex,
+GOV.UK sync.
 
 Mixed into the App so that jobs outlive the screen that started them: a reindex keeps
 going (and its progress keeps arriving) when the maintainer leaves the documents screen.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -67,7 +69,6 @@ class JobsMixin:
         from index.builder import Cancelled
         from index.layout import IndexLocked
 
-        self._cancel.clear()
         known = set(self.assistant.source_paths())
         try:
             report = self.assistant.index(list(paths), progress=self._progress,
@@ -109,10 +110,24 @@ class JobsMixin:
         """Add ``paths`` and reindex in a worker; False if a run is already going."""
         if self.indexing:
             return False
-        self.indexing = True
-        self.last_progress = None
+        self._begin_job()
         self._index_worker(list(paths))
         return True
+
+    def start_sync(self) -> bool:
+        """Sync the configured GOV.UK pages, then reindex, in a worker; False if busy."""
+        if self.indexing:
+            return False
+        self._begin_job()
+        self._sync_worker()
+        return True
+
+    def _begin_job(self) -> None:
+        # Here, in the UI thread, before the worker exists: a cancel pressed at once is
+        # never wiped out by a worker that starts late.
+        self.indexing = True
+        self._cancel.clear()
+        self.last_progress = None
 
     @work(thread=True, exclusive=True, group="indexing", exit_on_error=False)
     def _index_worker(self, paths: list[str]) -> None:
@@ -121,6 +136,47 @@ class JobsMixin:
         finally:
             self.indexing = False
         self.post_message(finished)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="indexing", exit_on_error=False)
+    def _sync_worker(self) -> None:
+        try:
+            finished = self._run_sync()
+        finally:
+            self.indexing = False
+        self.post_message(finished)  # type: ignore[attr-defined]
+
+    def _run_sync(self) -> IndexFinished:
+        """Fetch from GOV.UK, then index the sync folder (cancellable); never raises.
+
+        ``assistant.sync.sync`` downloads; its own reindex step takes no cancel event, so
+        it is skipped (``reindex=False``) and done here the same way (register the folder,
+        then index) through ``_run_index``. A cancel during the downloads takes effect
+        when they end: the files are kept, the index is left as it was.
+        """
+        from assistant.sync import sync
+
+        pages = len(self.assistant.settings.sync_sources)
+        self.post_message(IndexProgress("sync", 0, 0, f"fetching {pages} GOV.UK page(s)"))  # type: ignore[attr-defined]
+        downloads = 0
+
+        def log(text: str) -> None:
+            nonlocal downloads
+            downloads += 1
+            self.post_message(IndexProgress("sync", downloads, 0, text))  # type: ignore[attr-defined]
+
+        try:
+            report = sync(self.assistant, None, log=log, reindex=False)
+        except Exception as exc:  # noqa: BLE001 - shown as a notification, never a crash
+            return IndexFinished(error=f"Sync failed: {describe_error(exc)}")
+        if not report.pages:
+            return IndexFinished(sync=report, error=report.offline or "Sync fetched no page.")
+        if self._cancel.is_set():
+            return IndexFinished(sync=report, cancelled=True,
+                                 error="Sync cancelled before indexing: the files are kept, "
+                                       "the index is unchanged.")
+        finished = self._run_index([str(Path(report.folder).absolute())])
+        finished.sync = report
+        return finished
 
     def cancel_indexing(self) -> bool:
         """Ask a running index build to stop at its next safe point."""

@@ -22,14 +22,19 @@ class IndexProgress(Message):
 
 
 class IndexFinished(Message):
-    """Indexing ended: ``report`` (a BuildReport) when it ran, else ``error``."""
+    """Indexing ended: ``report`` (a BuildReport) when it ran, else ``error``.
+
+    After a GOV.UK sync, ``sync`` is its ``SyncReport`` (what was fetched, what failed,
+    the one-line offline message) and ``report`` the reindex that followed, if any.
+    """
 
     def __init__(self, report: object | None = None, error: str | None = None,
-                 cancelled: bool = False) -> None:
+                 cancelled: bool = False, sync: object | None = None) -> None:
         super().__init__()
         self.report = report
         self.error = error
         self.cancelled = cancelled
+        self.sync = sync
 
 
 class AssistantReady(Message):

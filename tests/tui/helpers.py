@@ -42,3 +42,14 @@ def rendered(renderable, width: int = 100) -> str:  # noqa: ANN001
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
+
+
+async def wait_until(pilot, condition, timeout: float = 30.0, what: str = "") -> None:  # noqa: ANN001
+    """Let the app run until ``condition()`` holds; fail (never hang) after ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or condition}")
+        await pilot.pause(0.02)

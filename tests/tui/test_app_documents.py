@@ -7,7 +7,7 @@ import threading
 
 from textual.widgets import DataTable, Input, Label, ProgressBar, Static
 
-from tests.tui.helpers import settle, shown
+from tests.tui.helpers import settle, shown, wait_until
 from tui.app import make_app
 from tui.screens.documents import DocumentsScreen
 from tui.screens.prompt import PathPrompt
@@ -81,17 +81,25 @@ async def test_escape_cancels_a_running_reindex_and_keeps_the_old_index(assistan
         await settle(app, pilot)
         blocking = BlockingEmbedder(assistant.embedder)
         assistant._embedder = blocking
-        await pilot.press("f4")
-        await pilot.pause()
-        before = _titles(app)
-        app.screen.add_path(str(new))
-        assert app.indexing
-        assert await asyncio.to_thread(blocking.started.wait, 30)  # embedding has begun
-        await pilot.press("escape")  # cancels; does not leave the screen
-        assert isinstance(app.screen, DocumentsScreen)
-        blocking.release.set()
+        try:
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: isinstance(app.screen, DocumentsScreen)
+                             and app.screen.is_mounted and _titles(app), what="documents")
+            before = _titles(app)
+            app.screen.add_path(str(new))
+            assert app.indexing
+            # The build is inside the embedding step, held there until released.
+            assert await asyncio.to_thread(blocking.started.wait, 30), "embedding never began"
+            await pilot.press("escape")  # cancels; does not leave the screen
+            # The cancel must be registered before the build may go on; otherwise it could
+            # finish first and the test would race the key press.
+            await wait_until(pilot, app._cancel.is_set, what="the cancel request")
+            assert isinstance(app.screen, DocumentsScreen)
+            assert app.indexing
+        finally:
+            blocking.release.set()  # a failure above must not leave the worker blocked
+        await wait_until(pilot, lambda: not app.indexing, what="the build to stop")
         await settle(app, pilot)
-        assert not app.indexing
         assert "cancelled" in shown(app.screen.query_one("#index-status", Label)).lower()
         assert _titles(app) == before
         assert assistant.sources() and "Extra" not in [d.title for d in assistant.sources()]

@@ -1,4 +1,5 @@
-"""Documents for maintainers: what is indexed, the sources, add, reindex, cancel."""
+"""Documents for maintainers: what is indexed, the sources, the last run's per-file results
+(failed files with the reason), add, reindex, GOV.UK sync, cancel."""
 
 from __future__ import annotations
 
@@ -12,32 +13,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
 from tui.jobs import describe_error
+from tui.results import build_summary, render_results, render_sync
 from tui.screens.prompt import PathPrompt
 from tui.widgets.literal import literal
 
 if TYPE_CHECKING:
-    from index.builder import BuildReport
     from tui.app import MutualsApp
     from tui.messages import IndexFinished, IndexProgress
-
-RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
-                "failed": "bold red"}
-
-
-def render_results(report: BuildReport) -> Text:
-    """One line per file: added / updated / unchanged / removed / failed with the reason."""
-    out = Text()
-    for kind in ("failed", "added", "updated", "removed", "unchanged"):
-        for item in report.failed if kind == "failed" else getattr(report, kind):
-            source, reason = (item["source"], item["reason"]) if kind == "failed" else (item, "")
-            if out:
-                out.append("\n")
-            out.append(f"{kind:<10}", style=RESULT_STYLE[kind])
-            out.append_text(literal(source))
-            if reason:
-                out.append(" — ")
-                out.append_text(literal(reason, style="italic"))
-    return out or Text("No files found.", style="dim")
 
 
 class DocumentsScreen(Screen):
@@ -47,6 +29,7 @@ class DocumentsScreen(Screen):
         Binding("escape", "back_or_cancel", "Back / cancel"),
         Binding("a", "add", "Add file/folder"),
         Binding("r", "reindex", "Reindex"),
+        Binding("s", "sync", "Sync GOV.UK"),
         Binding("x", "app.cancel_indexing", "Cancel indexing"),
     ]
 
@@ -59,8 +42,8 @@ class DocumentsScreen(Screen):
         with Horizontal(id="index-bar"):
             yield ProgressBar(id="index-progress", show_eta=False, total=1,
                               classes="-hidden")
-            yield Label(Text("Press r to reindex, a to add a file or folder."),
-                        id="index-status")
+            yield Label(Text("Press r to reindex, a to add a file or folder, "
+                             "s to sync from GOV.UK."), id="index-status")
         with VerticalScroll(id="results"):
             yield Static(Text("No indexing run yet.", style="dim"), id="results-text")
         yield Footer()
@@ -75,7 +58,24 @@ class DocumentsScreen(Screen):
             self.query_one("#index-status", Label).update(Text("Indexing…"))
             if self.app.last_progress is not None:
                 self.show_progress(self.app.last_progress)
+        else:
+            self.show_last_build()
         docs.focus()
+
+    def last_build(self) -> dict | None:
+        try:
+            return self.app.assistant.last_build()
+        except Exception as exc:  # noqa: BLE001 - an unreadable report is not fatal
+            self.app.error(f"Cannot read the last indexing run: {describe_error(exc)}")
+            return None
+
+    def show_last_build(self) -> None:
+        """The last finished run's per-file results (failed files first, with the reason)."""
+        last = self.last_build()
+        if last is None:
+            return
+        self.query_one("#index-status", Label).update(Text(build_summary(last, "Last run")))
+        self.query_one("#results-text", Static).update(render_results(last))
 
     def refresh_documents(self) -> None:
         table = self.query_one("#docs", DataTable)
@@ -123,16 +123,21 @@ class DocumentsScreen(Screen):
     def action_reindex(self) -> None:
         self.start([])
 
-    def start(self, paths: list[str]) -> None:
-        if not self.app.start_indexing(paths):
+    def action_sync(self) -> None:
+        self.start([], sync=True)
+
+    def start(self, paths: list[str], sync: bool = False) -> None:
+        started = self.app.start_sync() if sync else self.app.start_indexing(paths)
+        if not started:
             self.app.notify("Indexing is already running (x or Escape cancels it).",
                             severity="warning")
             return
-        self.query_one("#results-text", Static).update(Text("Indexing…", style="dim"))
+        doing = "Syncing from GOV.UK…" if sync else "Indexing…"
+        self.query_one("#results-text", Static).update(Text(doing, style="dim"))
         bar = self.query_one("#index-progress", ProgressBar)
         bar.remove_class("-hidden")
         bar.update(total=None, progress=0)
-        self.query_one("#index-status", Label).update(Text("Indexing…"))
+        self.query_one("#index-status", Label).update(Text(doing))
 
     # -- called by the app with job messages ---------------------------------------------
     def show_progress(self, p: IndexProgress) -> None:
@@ -140,26 +145,44 @@ class DocumentsScreen(Screen):
         bar.remove_class("-hidden")
         if p.total:
             bar.update(total=p.total, progress=p.done)
+        elif p.stage == "sync":
+            bar.update(total=None)
         label = f"{p.stage}: {p.text}" + (f" ({p.done}/{p.total})" if p.total else "")
         self.query_one("#index-status", Label).update(literal(label))
 
     def show_index_finished(self, message: IndexFinished) -> None:
         bar = self.query_one("#index-progress", ProgressBar)
         status = self.query_one("#index-status", Label)
+        results = Text()
+        if message.sync is not None:
+            results.append_text(render_sync(message.sync))
         if message.report is None:
             bar.update(total=1, progress=0)
-            status.update(literal(message.error or "Indexing stopped."))
-            self.query_one("#results-text", Static).update(
-                literal(message.error or "Indexing stopped.", style="italic"))
+            stopped = message.error or "Indexing stopped."
+            status.update(literal(stopped))
+            if message.sync is None or message.sync.pages:  # type: ignore[attr-defined]
+                if results:
+                    results.append("\n\n")
+                results.append_text(literal(stopped, style="italic"))
+            last = self.last_build()
+            if last is not None:
+                results.append("\n\n")
+                results.append(build_summary(last, "Last finished run"), style="bold")
+                results.append("\n")
+                results.append_text(render_results(last))
+            self.query_one("#results-text", Static).update(results)
             self.refresh_documents()
             return
-        report: BuildReport = message.report  # type: ignore[assignment]
+        report = message.report
         bar.update(total=1, progress=1)
-        summary = (f"Done: {report.documents} documents, {report.chunks} chunks — "
-                   f"{len(report.added)} added, {len(report.updated)} updated, "
-                   f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-                   f"{len(report.failed)} failed ({report.seconds:.1f} s).")
+        summary = build_summary(report)
         status.update(Text(summary))
-        self.query_one("#results-text", Static).update(render_results(report))
+        if results:
+            results.append("\n\n")
+            results.append("Index: ", style="bold")
+            results.append(summary)
+            results.append("\n")
+        results.append_text(render_results(report))
+        self.query_one("#results-text", Static).update(results)
         self.refresh_documents()
         self.app.notify(summary, markup=False)

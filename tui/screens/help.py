@@ -17,7 +17,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+P", "command palette: every action by name"),
         ("F2", "topics: Benefits, Challenges, Recommendations"),
         ("F3", "excerpts list"),
-        ("F4", "documents: list, add, reindex"),
+        ("F4", "documents: list, last run, add, reindex, sync"),
         ("Escape", "back to the previous screen"),
         ("Ctrl+Q", "quit"),
     ]),
@@ -38,6 +38,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Excerpts", [("s", "export to a Markdown file"), ("c", "copy as Markdown to the clipboard"),
                   ("Delete", "remove the highlighted excerpt")]),
     ("Documents", [("a", "add a file or folder and index it"), ("r", "reindex"),
+                   ("s", "sync from GOV.UK, then index what changed"),
                    ("x or Escape", "cancel a running reindex (the old index stays live)")]),
 ]
 

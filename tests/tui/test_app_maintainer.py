@@ -1,0 +1,149 @@
+"""Maintainer flows: the last run's failed files on opening Documents; GOV.UK sync.
+
+The sync runs against the loopback server of ``tests/assistant/test_sync.py`` (shaped
+like the GOV.UK Content API): a publication with a PDF, an HTML attachment and an .xlsx
+that is not indexed, and a guidance page.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+from textual.widgets import DataTable, Label, Static
+
+from tests.assistant.test_sync import GUIDANCE, REPORT, FakeGovUK
+from tests.tui.helpers import settle, shown, wait_until
+from tui.app import make_app
+from tui.screens.documents import DocumentsScreen
+
+
+def _notes(app) -> list[str]:  # noqa: ANN001
+    return [n.message for n in app._notifications]
+
+
+def _titles(app) -> list[str]:  # noqa: ANN001
+    table = app.screen.query_one("#docs", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def _open_documents(app, pilot) -> None:  # noqa: ANN001
+    await settle(app, pilot)
+    await pilot.press("f4")
+    await wait_until(pilot, lambda: isinstance(app.screen, DocumentsScreen)
+                     and app.screen.is_mounted, what="the documents screen")
+    await pilot.pause()
+
+
+async def test_documents_screen_shows_the_last_runs_failed_files_with_reasons(
+    assistant, tmp_path
+):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    broken = folder / "[bold]budget[red] 2019.pdf"  # looks like markup: shown as typed
+    broken.write_bytes(os.urandom(4096))
+    docx = folder / "minutes.docx"
+    docx.write_bytes(b"PK\x03\x04" + os.urandom(512))
+    # A build outside the app (as `assistant index` would do), then a fresh app.
+    report = assistant.index([folder])
+    assert {f["source"] for f in report.failed} == {str(broken), str(docx)}
+
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_documents(app, pilot)
+        results = shown(app.screen.query_one("#results-text", Static))
+        lines = results.splitlines()
+        pdf_line = next(line for line in lines if str(broken) in line)
+        assert pdf_line.startswith("failed") and "not a readable PDF" in pdf_line
+        docx_line = next(line for line in lines if str(docx) in line)
+        assert docx_line.startswith("failed")
+        assert "unsupported file type .docx" in docx_line
+        assert lines.index(pdf_line) < 2 and lines.index(docx_line) < 2  # failures first
+        assert any(line.startswith("unchanged") for line in lines)
+        status = shown(app.screen.query_one("#index-status", Label))
+        assert status.startswith("Last run:") and "2 failed" in status
+
+
+@pytest.fixture
+def govuk(tmp_path):
+    site = FakeGovUK(tmp_path)
+    site.publish()
+    site.thread.start()
+    yield site
+    site.server.shutdown()
+    site.server.server_close()
+
+
+def _point_sync_at(assistant, api: str, tmp_path) -> None:  # noqa: ANN001
+    assistant.settings = assistant.settings.with_values({
+        "govuk_api": api,
+        "sync_sources": [f"https://www.gov.uk{REPORT}", f"https://www.gov.uk{GUIDANCE}"],
+        "sync_dir": str(tmp_path / "govuk"),
+    })
+
+
+async def test_sync_key_fetches_from_govuk_indexes_and_reports_each_file(
+    assistant, govuk, tmp_path
+):
+    _point_sync_at(assistant, f"http://127.0.0.1:{govuk.port}/api/content", tmp_path)
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_documents(app, pilot)
+        before = _titles(app)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: not app.indexing, 120, "the sync to finish")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DocumentsScreen)
+
+        notes = _notes(app)
+        assert any(n.startswith("GOV.UK sync: 2 page(s)") and "1 failed" in n for n in notes)
+        assert any(n.startswith("Done:") for n in notes)  # the reindex that followed
+        results = shown(app.screen.query_one("#results-text", Static))
+        xlsx = next(line for line in results.splitlines() if "survey-data.xlsx" in line)
+        assert xlsx.startswith("failed") and "not indexed" in xlsx
+        downloaded = [line for line in results.splitlines() if line.startswith("downloaded")]
+        assert len(downloaded) == 4  # two pages, the PDF and the HTML summary
+        assert "Done:" in shown(app.screen.query_one("#index-status", Label))
+        after = _titles(app)
+        assert set(before) < set(after)
+        assert "Spinning out a public service mutual" in after
+        assert str((tmp_path / "govuk").absolute()) in assistant.source_paths()
+    top = assistant.search("How long must staff ballots run before a spin-out?", k=1)[0]
+    assert top.title == "Spinning out a public service mutual"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_sync_from_the_palette_offline_says_so_in_one_line_and_changes_nothing(
+    assistant, tmp_path
+):
+    _point_sync_at(assistant, f"http://127.0.0.1:{_closed_port()}/api/content", tmp_path)
+    current = (assistant.layout.root / "CURRENT").read_text()
+    sources = assistant.source_paths()
+    app = make_app(assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sync from GOV.UK")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentsScreen)
+                         and not app.indexing, 60, "the sync to give up")
+        await settle(app, pilot)
+        offline = [n for n in _notes(app) if n.startswith("offline:")]
+        assert len(offline) == 1
+        assert "\n" not in offline[0] and "cannot reach 127.0.0.1" in offline[0]
+        assert "nothing was changed" in offline[0]
+        assert not [n for n in app._notifications if n.severity == "error"]
+        results = shown(app.screen.query_one("#results-text", Static))
+        assert results.splitlines()[0] == offline[0]
+        assert "Last finished run" in results  # what is still live is still listed
+    assert (assistant.layout.root / "CURRENT").read_text() == current
+    assert assistant.source_paths() == sources
+    assert not (tmp_path / "govuk").exists()

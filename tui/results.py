@@ -1,0 +1,92 @@
+"""What an indexing run or a GOV.UK sync did, as text for the documents screen.
+
+Reports arrive as JSON-shaped dicts (``BuildReport.as_json()``, ``SyncReport``'s fields,
+or ``Assistant.last_build()`` read back from disk). File names, URLs and reasons are
+data: they are shown with ``literal`` and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from tui.widgets.literal import literal
+
+RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
+                "failed": "bold red", "downloaded": "green"}
+
+
+def as_dict(report: Any) -> dict:
+    """A build or sync report as a dict (it may already be one)."""
+    if isinstance(report, dict):
+        return report
+    return report.as_json()
+
+
+def _line(out: Text, kind: str, source: str, reason: str = "") -> None:
+    if out:
+        out.append("\n")
+    out.append(f"{kind:<10}", style=RESULT_STYLE[kind])
+    out.append_text(literal(source))
+    if reason:
+        out.append(" — ")
+        out.append_text(literal(reason, style="italic"))
+
+
+def _failed(item: Any) -> tuple[str, str]:
+    if isinstance(item, dict):
+        return str(item.get("source", "?")), str(item.get("reason", ""))
+    return str(item), ""
+
+
+def render_results(report: Any) -> Text:
+    """One line per file: failed (with the reason) first, then added, updated, ..."""
+    data = as_dict(report)
+    out = Text()
+    for item in data.get("failed") or []:
+        _line(out, "failed", *_failed(item))
+    for kind in ("added", "updated", "removed", "unchanged"):
+        for source in data.get(kind) or []:
+            _line(out, kind, str(source))
+    return out or Text("No files found.", style="dim")
+
+
+def build_summary(report: Any, prefix: str = "Done") -> str:
+    """One line: documents, chunks and how many files were added, ..., failed."""
+    d = as_dict(report)
+    n = {k: len(d.get(k) or []) for k in ("added", "updated", "unchanged", "removed", "failed")}
+    return (f"{prefix}: {d.get('documents', 0)} documents, {d.get('chunks', 0)} chunks — "
+            f"{n['added']} added, {n['updated']} updated, {n['unchanged']} unchanged, "
+            f"{n['removed']} removed, {n['failed']} failed ({float(d.get('seconds', 0)):.1f} s).")
+
+
+def sync_summary(sync: Any) -> str:
+    """One line on a GOV.UK sync: the offline message itself when nothing was fetched."""
+    d = as_dict(sync)
+    if not d["pages"]:
+        if d["offline"]:
+            return str(d["offline"])
+        return f"GOV.UK sync fetched no page ({len(d['failed'])} failed)."
+    return (f"GOV.UK sync: {len(d['pages'])} page(s) into {d['folder']} — "
+            f"{len(d['downloaded'])} downloaded, {len(d['unchanged'])} unchanged, "
+            f"{len(d['removed'])} removed, {len(d['failed'])} failed.")
+
+
+def render_sync(sync: Any) -> Text:
+    """The sync's summary, the offline line if any, then downloaded and failed files."""
+    d = as_dict(sync)
+    out = Text()
+    out.append_text(literal(sync_summary(d), style="bold"))
+    if d["pages"] and d["offline"]:
+        out.append("\n")
+        out.append_text(literal(str(d["offline"]), style="yellow"))
+    body = Text()
+    for item in d["failed"]:
+        _line(body, "failed", *_failed(item))
+    for path in d["downloaded"]:
+        _line(body, "downloaded", str(path))
+    if body:
+        out.append("\n")
+        out.append_text(body)
+    return out
