@@ -144,6 +144,52 @@ async def test_sync_from_the_palette_offline_says_so_in_one_line_and_changes_not
         results = shown(app.screen.query_one("#results-text", Static))
         assert results.splitlines()[0] == offline[0]
         assert "Last finished run" in results  # what is still live is still listed
+        await pilot.press("f1")
+        assert "sync from GOV.UK" in shown(app.screen.query_one(Static))  # the help lists s
     assert (assistant.layout.root / "CURRENT").read_text() == current
     assert assistant.source_paths() == sources
     assert not (tmp_path / "govuk").exists()
+
+
+async def test_cancel_during_a_sync_keeps_the_files_and_leaves_the_index_as_it_was(
+    assistant, govuk, tmp_path, monkeypatch
+):
+    import threading
+
+    import assistant.sync as sync_module
+
+    _point_sync_at(assistant, f"http://127.0.0.1:{govuk.port}/api/content", tmp_path)
+    real_fetch = sync_module._fetch
+    started, release = threading.Event(), threading.Event()
+
+    def held_fetch(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started.set()
+        release.wait(30)
+        return real_fetch(*args, **kwargs)
+
+    monkeypatch.setattr(sync_module, "_fetch", held_fetch)
+    current = (assistant.layout.root / "CURRENT").read_text()
+    sources = assistant.source_paths()
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_documents(app, pilot)
+        try:
+            await pilot.press("s")
+            status = app.screen.query_one("#index-status", Label)
+            await wait_until(pilot, lambda: started.is_set()
+                             and "fetching 2 GOV.UK page(s)" in shown(status),
+                             what="the first request, shown as progress")
+            await pilot.press("x")
+            await wait_until(pilot, app._cancel.is_set, what="the cancel request")
+        finally:
+            release.set()
+        await wait_until(pilot, lambda: not app.indexing, 60, "the sync to stop")
+        await settle(app, pilot)
+        status = shown(app.screen.query_one("#index-status", Label))
+        assert "cancelled" in status.lower() and "index is unchanged" in status
+        results = shown(app.screen.query_one("#results-text", Static))
+        assert results.startswith("GOV.UK sync: 2 page(s)")
+    assert (assistant.layout.root / "CURRENT").read_text() == current
+    assert assistant.source_paths() == sources
+    assert "Spinning out a public service mutual" not in [d.title for d in assistant.sources()]
+    assert (tmp_path / "govuk" / "manifest.toml").is_file()  # the downloads are kept

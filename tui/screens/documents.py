@@ -157,7 +157,7 @@ class DocumentsScreen(Screen):
         if message.sync is not None:
             results.append_text(render_sync(message.sync))
         if message.report is None:
-            bar.update(total=1, progress=0)
+            bar.add_class("-hidden")  # nothing was indexed: no bar stuck at 0%
             stopped = message.error or "Indexing stopped."
             status.update(literal(stopped))
             if message.sync is None or message.sync.pages:  # type: ignore[attr-defined]

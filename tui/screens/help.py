@@ -17,7 +17,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Ctrl+P", "command palette: every action by name"),
         ("F2", "topics: Benefits, Challenges, Recommendations"),
         ("F3", "excerpts list"),
-        ("F4", "documents: list, last run, add, reindex, sync"),
+        ("F4", "documents: last run, add, reindex, sync"),
         ("Escape", "back to the previous screen"),
         ("Ctrl+Q", "quit"),
     ]),
