@@ -69,6 +69,8 @@ class BM25Index:
         df = np.diff(indptr).astype(np.float64)
         self.idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         self.avgdl = float(doc_len.mean()) if n else 0.0
+        # Length normalisation of every document, the same for every query.
+        self.norm = k1 * (1 - b + b * doc_len / max(self.avgdl, 1e-9))
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25Index:
@@ -114,7 +116,7 @@ class BM25Index:
         out = np.zeros(len(self.doc_len), dtype=np.float32)
         if not len(self.doc_len):
             return out
-        norm = self.k1 * (1 - self.b + self.b * self.doc_len / max(self.avgdl, 1e-9))
+        norm = self.norm
         for term, qtf in weighted.items():
             j = self.vocab.get(term)
             if j is None:
