@@ -11,7 +11,6 @@ whole cold-start budget of ``assistant ask``.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -114,6 +113,8 @@ class Settings:
         values: dict[str, object] = {}
         path = config_path or Path(os.environ.get("ASSISTANT_CONFIG") or default_config_path())
         if path.is_file():
+            import tomllib  # only when there is a file: its import slows every start-up
+
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, tomllib.TOMLDecodeError) as exc:
