@@ -378,57 +378,6 @@ class OnnxEmbedder:
             out[idx] = self._run([stripped[i] for i in idx], session)
         return out
 
-    def encode_with_spans(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
-        batch_size: int = 32,
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Vectors of ``texts`` and of character spans inside them, in one model pass.
-
-        A span's vector is the normalised mean of the text's contextual token vectors
-        that fall inside the span (the same pooling as the whole text, restricted to the
-        span). A span with no token inside the model's window (past the truncation) gets
-        a vector of zeros; callers encode such spans on their own.
-
-        Returns:
-            (vectors of texts, one (len(spans[i]), dim) array per text).
-        """
-        dim = self.dim
-        out = np.zeros((len(texts), dim), dtype=np.float32)
-        span_out = [np.zeros((len(s), dim), dtype=np.float32) for s in spans]
-        if not len(texts):
-            return out, span_out
-        if self._batch is None:
-            self._batch = self._open_session(prepack=True, threads=self._threads)
-        raw = [str(t) for t in texts]
-        lead = [len(t) - len(t.lstrip()) for t in raw]
-        stripped = [t.strip() for t in raw]
-        order = np.argsort([len(t) for t in stripped], kind="stable")
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            enc = self._tokenizer.encode_batch([stripped[i] for i in idx])
-            ids = np.asarray([e.ids for e in enc], dtype=np.int64)
-            mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
-            pooled, tokens = self._batch.run(
-                ["sentence_embedding", "token_embeddings"],
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
-            )
-            out[idx] = pooled
-            for row, i in enumerate(idx):
-                e = enc[row]
-                special = np.asarray(e.special_tokens_mask, dtype=bool)
-                offs = np.asarray(e.offsets, dtype=np.int64).reshape(-1, 2)
-                live = (np.asarray(e.attention_mask, dtype=bool)) & ~special
-                for j, (s, t) in enumerate(spans[i]):
-                    s, t = s - lead[i], t - lead[i]
-                    sel = live & (offs[:, 0] >= s) & (offs[:, 1] <= t) & (offs[:, 1] > offs[:, 0])
-                    if not sel.any():
-                        continue
-                    v = tokens[row][sel].mean(axis=0)
-                    n = float(np.linalg.norm(v))
-                    if n > 0:
-                        span_out[i][j] = v / n
-        return out, span_out
-
     def encode_query(self, text: str) -> np.ndarray:
         """Vector for one query; a process that asks twice switches to the prepacked session."""
         self._queries += 1
