@@ -75,10 +75,15 @@ class Settings:
     answer_sentences: int = 3
     """Most sentences in an answer."""
 
-    abstain_below: float = 0.568
-    """Abstain when no sentence of the retrieved passages is at least this similar (cosine)
-    to the question. Calibrated by benchmarks/answers.py (balanced accuracy on a tuning
-    half of the fixture questions)."""
+    abstain_below: float = 0.298
+    """Abstain when no sentence of the retrieved passages has at least this evidence score
+    (see abstain_topic_weight). Calibrated by benchmarks/answers.py (balanced accuracy on
+    a tuning half of the fixture questions)."""
+
+    abstain_topic_weight: float = 0.7
+    """Evidence for abstention is a sentence's cosine with the question vector minus this
+    weight times the mean vector of the top passages: what the question asks beyond its
+    topic (0: plain cosine with the question)."""
 
     sentence_margin: float = 0.03
     """Answer sentences must score within this margin of the best one."""

@@ -12,8 +12,10 @@ verbatim passage), or marks them unanswerable. YAML::
       - question: Who is the chief executive?
         unanswerable: true
 
-or CSV with the columns ``question,source,page,evidence`` (``source`` may be the word
-``unanswerable``). Metrics, per question and overall:
+In YAML, ``page`` and ``evidence`` may also be lists, when any of several pages or
+passages answers. Or CSV with the columns ``question,source,page,evidence`` (``source``
+may be the word ``unanswerable``; several pages separated by ``;``). Metrics, per
+question and overall:
 
 * **Recall@5** (answerable questions): one of the top five passages is gold, i.e. from
   the expected source and covering the expected page (for unpaged sources with
@@ -48,8 +50,8 @@ class GoldQuestion:
 
     question: str
     source: str | None = None
-    page: str | None = None
-    evidence: str | None = None
+    pages: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -80,11 +82,20 @@ def _item(raw: dict, where: str) -> GoldQuestion:
         return GoldQuestion(question)
     if source is None:
         raise GoldFileError(f"{where}: give a source, or mark the question unanswerable")
-    page = raw.get("page")
-    page = str(page).strip() if page not in (None, "") else None
-    evidence = raw.get("evidence")
-    evidence = " ".join(str(evidence).split()) if evidence not in (None, "") else None
-    return GoldQuestion(question, source, page, evidence)
+    return GoldQuestion(question, source, _strings(raw.get("page"), split=";"),
+                        _strings(raw.get("evidence")))
+
+
+def _strings(value: object, split: str | None = None) -> tuple[str, ...]:
+    """One value or a list of values as a tuple of whitespace-normalised strings."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        parts = str(item).split(split) if split else [str(item)]
+        out += [" ".join(p.split()) for p in parts if p.strip()]
+    return tuple(out)
 
 
 def parse_gold(text: str, fmt: str) -> list[GoldQuestion]:
@@ -190,11 +201,12 @@ def passage_is_gold(g: GoldQuestion, p: Passage, labels: Labels) -> bool:
     """Is this retrieved passage a gold passage for ``g``?"""
     if g.source is None or not source_matches(g.source, p.doc_id, p.title, p.source, p.url):
         return False
-    if p.paged and g.page is not None:
-        return page_matches(g.page, p.page_start, p.page_end, True,
-                            labels.by_doc.get(p.doc_id, ()))
+    if p.paged and g.pages:
+        doc_labels = labels.by_doc.get(p.doc_id, ())
+        return any(page_matches(page, p.page_start, p.page_end, True, doc_labels)
+                   for page in g.pages)
     if g.evidence:
-        return text_has_evidence(p.text, g.evidence)
+        return any(text_has_evidence(p.text, e) for e in g.evidence)
     return True
 
 
@@ -259,7 +271,7 @@ def score_answer(g: GoldQuestion, answer: Answer, labels: Labels, k: int = 5) ->
     r.sentences = len(answer.sentences)
     for s in answer.sentences:
         if g.evidence:
-            ok = sentence_supported(s.text, g.evidence)
+            ok = any(sentence_supported(s.text, e) for e in g.evidence)
         else:
             ok = s.citation in gold_cites
         r.supported_sentences += int(ok)

@@ -13,6 +13,7 @@ from assistant.evaluate import (
     Labels,
     page_matches,
     parse_gold,
+    passage_is_gold,
     score_answer,
     source_matches,
     summarise,
@@ -92,12 +93,30 @@ questions:
     csv_text = ("question,source,page,evidence\n"
                 "How often does the group meet?,review.pdf,6,It meets every quarter.\n"
                 "Who is the chief executive?,unanswerable,,\n")
-    expected = [GoldQuestion("How often does the group meet?", "review.pdf", "6",
-                             "It meets every quarter."),
+    expected = [GoldQuestion("How often does the group meet?", "review.pdf", ("6",),
+                             ("It meets every quarter.",)),
                 GoldQuestion("Who is the chief executive?")]
     assert parse_gold(yaml_text, "yaml") == expected
     assert parse_gold(csv_text, "csv") == expected
     assert not expected[1].answerable
+
+
+def test_several_pages_or_passages_may_answer():
+    yaml_text = """
+- question: What are the benefits?
+  source: review.pdf
+  page: [1, 4]
+  evidence: [It reaches more people., Discharge is faster.]
+"""
+    csv_text = "question,source,page\nWhat are the benefits?,review.pdf,1; 4\n"
+    [from_yaml] = parse_gold(yaml_text, "yaml")
+    [from_csv] = parse_gold(csv_text, "csv")
+    assert from_yaml.pages == from_csv.pages == ("1", "4")
+    assert from_yaml.evidence == ("It reaches more people.", "Discharge is faster.")
+    on_page_4 = _passage(1, "c4", 4, "Discharge is faster. Other text.")
+    assert passage_is_gold(from_yaml, on_page_4, Labels())
+    assert not passage_is_gold(from_yaml, _passage(1, "c5", 5, "Discharge is faster."),
+                               Labels())
 
 
 @pytest.mark.parametrize("text, fmt, message", [
@@ -146,7 +165,7 @@ def _citation(n: int, chunk_id: str, page: int, quote: str) -> Citation:
 
 
 def test_score_answer_hand_computed():
-    gold = GoldQuestion("How often?", "review.pdf", "6", "The group meets every quarter.")
+    gold = GoldQuestion("How often?", "review.pdf", ("6",), ("The group meets every quarter.",))
     passages = [_passage(1, "c1", 5, "Budgets are set yearly."),
                 _passage(2, "c2", 6, "The group meets every quarter. Minutes are public.")]
     answer = Answer(
@@ -165,7 +184,7 @@ def test_score_answer_hand_computed():
 
 
 def test_summary_rates_hand_computed():
-    gold_ok = GoldQuestion("q1", "review.pdf", "6", "The group meets every quarter.")
+    gold_ok = GoldQuestion("q1", "review.pdf", ("6",), ("The group meets every quarter.",))
     unans = GoldQuestion("q2")
     good = Answer(question="q1", passages=[_passage(1, "c2", 6, "The group meets every quarter.")],
                   sentences=[AnswerSentence("The group meets every quarter.", 1, 0.9)],
