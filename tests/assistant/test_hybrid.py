@@ -1,0 +1,78 @@
+"""Hybrid retrieval (z-score fusion, pseudo-relevance feedback) on a tiny index, fake embedder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import assistant.retrieve as retrieve
+from assistant.retrieve import FusionParams, hybrid_search
+from index.builder import build
+from index.layout import IndexLayout
+from index.reader import IndexSnapshot
+
+DOCS = {
+    "consortium.txt": "Consortium bidding lets mutuals win larger contracts. Consortium members "
+                      "share procurement risk and pool procurement expertise.",
+    "procurement.txt": "Sharing procurement risk among members helps small providers win larger "
+                       "contracts from procurement teams.",
+    "weather.txt": "The weather in spring is mild and pleasant for gardening in the park.",
+    "football.txt": "Football clubs train every weekend on the pitch beside the river.",
+}
+
+
+@pytest.fixture
+def snap(tmp_path, fake_embedder):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    layout = IndexLayout(tmp_path / "index")
+    build(layout, fake_embedder, sources=[folder])
+    s = IndexSnapshot.open(layout)
+    yield s
+    s.close()
+
+
+def _files(snap, hits) -> list[str]:
+    stored = snap.store.chunks([h.row for h in hits])
+    by_id = {d.doc_id: d.source.rsplit("/", 1)[-1] for d in snap.documents()}
+    return [by_id[stored[h.row].chunk.doc_id] for h in hits]
+
+
+def test_feedback_finds_a_related_passage_without_the_query_word(snap, fake_embedder):
+    q = "consortium"
+    qv = fake_embedder.encode_query(q)
+    with_fb = hybrid_search(snap, qv, q, 4, FusionParams())
+    without = hybrid_search(snap, qv, q, 4, FusionParams(feedback_weight=0.0))
+    assert _files(snap, with_fb)[:2] == ["consortium.txt", "procurement.txt"]
+    procurement = [h for h in with_fb if _files(snap, [h]) == ["procurement.txt"]][0]
+    assert procurement.bm25 > 0  # matched through the expansion terms
+    assert [h.bm25 for h in without if _files(snap, [h]) == ["procurement.txt"]] == [0.0]
+
+
+def test_sampled_dense_statistics_rank_like_the_exact_ones(snap, fake_embedder, monkeypatch):
+    q = "procurement risk for larger contracts"
+    qv = fake_embedder.encode_query(q)
+    exact = _files(snap, hybrid_search(snap, qv, q, 2, FusionParams()))
+    monkeypatch.setattr(retrieve, "DENSE_SAMPLE", 2)  # forces the large-index path
+    sampled = _files(snap, hybrid_search(snap, qv, q, 2, FusionParams()))
+    assert exact[0] == sampled[0] in ("procurement.txt", "consortium.txt")
+
+
+def test_rrf_remains_available_and_unknown_methods_are_refused(snap, fake_embedder):
+    q = "weather in spring"
+    qv = fake_embedder.encode_query(q)
+    params = replace(FusionParams(), method="rrf", dense_weight=1.0)
+    assert _files(snap, hybrid_search(snap, qv, q, 1, params)) == ["weather.txt"]
+    with pytest.raises(ValueError, match="unknown fusion method"):
+        hybrid_search(snap, qv, q, 1, replace(params, method="borda"))
+
+
+def test_filter_by_document_keeps_other_documents_out(snap, fake_embedder):
+    q = "procurement"
+    qv = fake_embedder.encode_query(q)
+    football = [d.doc_id for d in snap.documents() if d.source.endswith("football.txt")]
+    hits = hybrid_search(snap, qv, q, 5, FusionParams(), doc_ids=football)
+    assert _files(snap, hits) == ["football.txt"]
