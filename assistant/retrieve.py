@@ -161,21 +161,19 @@ def hybrid_search(
     qv = np.asarray(query_vec, dtype=np.float32)
     # Dense: candidates and a sample of the score distribution.
     if doc_ids or total <= DENSE_SAMPLE:
-        # All rows: multiply the memory-mapped matrix in place rather than copying it.
-        vecs = snap.chunk_vectors[rows] if doc_ids else snap.chunk_vectors
-        dense_rows = np.asarray(vecs, dtype=np.float32) @ qv
+        dense_rows = snap.dense_scores(qv, rows if doc_ids else None)
         d_ref = dense_rows
         d_cand = rows[top_n(dense_rows, n)]
     else:
         step = -(-total // DENSE_SAMPLE)
-        d_ref = np.asarray(snap.chunk_vectors[::step], dtype=np.float32) @ qv
+        d_ref = snap.dense_scores(qv, np.arange(0, total, step))
         d_cand, _ = snap.vectors.search(qv, n)
     # BM25 scores every chunk anyway.
     bm_all = snap.bm25.scores(question)
     bm_rows = bm_all[rows]
     b_cand = rows[top_n(bm_rows, n)]
     cand = union(d_cand, b_cand)
-    d_scores = np.asarray(snap.chunk_vectors[cand], dtype=np.float32) @ qv
+    d_scores = snap.dense_scores(qv, cand)
     fused = (params.dense_weight * standardise(d_scores, d_ref)
              + params.bm25_weight * standardise(bm_all[cand], bm_rows))
 
@@ -190,7 +188,7 @@ def hybrid_search(
         bm_rows = bm_all[rows]
         b_cand = rows[top_n(bm_rows, n)]
         cand = union(d_cand, b_cand)
-        d_scores = np.asarray(snap.chunk_vectors[cand], dtype=np.float32) @ qv
+        d_scores = snap.dense_scores(qv, cand)
         fused = (params.dense_weight * standardise(d_scores, d_ref)
                  + params.bm25_weight * standardise(bm_all[cand], bm_rows))
 

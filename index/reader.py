@@ -61,6 +61,26 @@ class IndexSnapshot:
     def chunk_vectors(self) -> np.ndarray:
         return np.load(self.path / "chunks.npy", mmap_mode="r", allow_pickle=False)
 
+    def dense_scores(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Inner products of ``query`` with every chunk vector, or with those of ``rows``.
+
+        Uses FAISS's single-threaded SIMD kernel straight on the memory-mapped matrix:
+        numpy's ``@`` hands a matrix-vector product to multi-threaded BLAS, whose idle
+        threads then spin against the query encoder (measured 10 ms against 1 ms for
+        20,000 chunks on a busy two-core machine).
+        """
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        vecs = self.chunk_vectors if rows is None else self.chunk_vectors[rows]
+        vecs = np.asarray(vecs)
+        if vecs.dtype != np.float32 or not vecs.flags.c_contiguous or not len(vecs):
+            return np.asarray(vecs, dtype=np.float32) @ q
+        import faiss
+
+        out = np.empty(len(vecs), dtype=np.float32)
+        faiss.fvec_inner_products_ny(faiss.swig_ptr(out), faiss.swig_ptr(q),
+                                     faiss.swig_ptr(vecs), q.shape[0], len(vecs))
+        return out
+
     @cached_property
     def sentence_vectors(self) -> np.ndarray:
         return np.load(self.path / "sentences.npy", mmap_mode="r", allow_pickle=False)
