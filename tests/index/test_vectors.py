@@ -72,3 +72,28 @@ def test_search_on_empty_index_and_k_larger_than_index():
     ids, scores = small.search(_unit(rng, 1, 8)[0], 10)
     assert sorted(ids.tolist()) == [0, 1, 2]
     assert len(scores) == 3
+
+
+def test_snapshot_dense_scores_match_numpy(tmp_path, fake_embedder):
+    from index.builder import build
+    from index.layout import IndexLayout
+    from index.reader import IndexSnapshot
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(6):
+        (docs / f"d{i}.txt").write_text(
+            f"Document {i} is about partnerships number {i}. Mutuals share costs {i} times.\n",
+            encoding="utf-8")
+    layout = IndexLayout(tmp_path / "index")
+    build(layout, fake_embedder, sources=[docs])
+    snap = IndexSnapshot.open(layout)
+    try:
+        q = fake_embedder.encode_query("partnerships share costs")
+        every = np.asarray(snap.chunk_vectors, dtype=np.float32) @ q
+        np.testing.assert_allclose(snap.dense_scores(q), every, rtol=1e-5, atol=1e-6)
+        rows = np.array([4, 0, 2])
+        np.testing.assert_allclose(snap.dense_scores(q, rows), every[rows], rtol=1e-5, atol=1e-6)
+        assert snap.dense_scores(q, np.array([], dtype=np.int64)).shape == (0,)
+    finally:
+        snap.close()
