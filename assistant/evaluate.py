@@ -336,6 +336,35 @@ def evaluate(assistant, gold: Sequence[GoldQuestion], progress=None,  # noqa: AN
     return results
 
 
+def calibrate_threshold(confidences: Sequence[float], answerable: Sequence[bool],
+                        ) -> tuple[float, float]:
+    """(threshold, balanced accuracy) for "answer when confidence >= threshold".
+
+    Candidate thresholds lie midway between neighbouring observed confidences (and just
+    outside both ends); the one maximising balanced accuracy (mean of the answered rate
+    of answerable and the abstained rate of unanswerable questions) wins, and among
+    equally good ones the median (the upper one of an even number).
+    """
+    values = sorted(set(confidences))
+    if not values:
+        raise ValueError("no confidences to calibrate on")
+    cands = [values[0] - 1e-6]
+    cands += [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    cands.append(values[-1] + 1e-6)
+    pos = [c for c, a in zip(confidences, answerable, strict=True) if a]
+    neg = [c for c, a in zip(confidences, answerable, strict=True) if not a]
+
+    def bacc(t: float) -> float:
+        tpr = sum(c >= t for c in pos) / len(pos) if pos else 1.0
+        tnr = sum(c < t for c in neg) / len(neg) if neg else 1.0
+        return (tpr + tnr) / 2
+
+    scored = [(bacc(t), t) for t in cands]
+    best = max(s for s, _ in scored)
+    ties = [t for s, t in scored if s == best]
+    return ties[len(ties) // 2], best
+
+
 # -- printing -------------------------------------------------------------------------
 
 def _pct(x: float) -> str:

@@ -38,29 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BENCH_DIR, real_embedder, table  # noqa: E402
 from make_quality_corpus import QUESTIONS, make_corpus  # noqa: E402
 
-
-def calibrate(confidences: list[float], answerable: list[bool]) -> tuple[float, float]:
-    """(threshold, balanced accuracy): answer when confidence >= threshold.
-
-    Candidate thresholds are midpoints between neighbouring observed confidences; the
-    median of the best ones is returned (a tie-break that stays away from both classes).
-    """
-    values = sorted(set(confidences))
-    cands = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:],
-                                                               strict=False)]
-    cands.append(values[-1] + 1e-6)
-    pos = [c for c, a in zip(confidences, answerable, strict=True) if a]
-    neg = [c for c, a in zip(confidences, answerable, strict=True) if not a]
-
-    def bacc(t: float) -> float:
-        tpr = sum(c >= t for c in pos) / len(pos) if pos else 1.0
-        tnr = sum(c < t for c in neg) / len(neg) if neg else 1.0
-        return (tpr + tnr) / 2
-
-    scored = [(bacc(t), t) for t in cands]
-    best = max(s for s, _ in scored)
-    ties = [t for s, t in scored if s == best]
-    return ties[len(ties) // 2], best
+from assistant.evaluate import calibrate_threshold as calibrate  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

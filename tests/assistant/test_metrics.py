@@ -11,6 +11,7 @@ from assistant.evaluate import (
     GoldFileError,
     GoldQuestion,
     Labels,
+    calibrate_threshold,
     page_matches,
     parse_gold,
     passage_is_gold,
@@ -203,3 +204,26 @@ def test_summary_rates_hand_computed():
     assert s.answer_support == pytest.approx(1.0)
     assert s.false_answer_rate == pytest.approx(0.5)
     assert s.abstained_rate == pytest.approx(0.5)
+
+
+def test_calibration_separates_the_classes_midway():
+    t, bacc = calibrate_threshold([0.1, 0.2, 0.8, 0.9], [False, False, True, True])
+    assert t == pytest.approx(0.5) and bacc == 1.0
+
+
+def test_calibration_with_overlap_hand_computed():
+    # answerable 0.3, 0.6, 0.9; unanswerable 0.2, 0.7. Candidates and balanced accuracy:
+    # 0.2-e: (1 + 0)/2 = .5; 0.25: (1 + 1/2)/2 = .75; 0.45: (2/3 + 1/2)/2 = .58;
+    # 0.65: (1/3 + 1/2)/2 = .42; 0.8: (1/3 + 1)/2 = .67; 0.9+e: (0 + 1)/2 = .5
+    t, bacc = calibrate_threshold([0.3, 0.6, 0.9, 0.2, 0.7], [True, True, True, False, False])
+    assert t == pytest.approx(0.25)
+    assert bacc == pytest.approx(0.75)
+
+
+def test_calibration_ties_take_the_median_threshold():
+    # unanswerable 0.2, 0.6; answerable 0.4, 0.8. Candidates: 0.2-e: .5; 0.3: (1 + 1/2)/2
+    # = .75; 0.5: (1/2 + 1/2)/2 = .5; 0.7: (1/2 + 1)/2 = .75; 0.8+e: .5. Two tie at .75;
+    # the median of [0.3, 0.7] (the upper one of two) is returned.
+    t, bacc = calibrate_threshold([0.2, 0.4, 0.6, 0.8], [False, True, False, True])
+    assert bacc == pytest.approx(0.75)
+    assert t == pytest.approx(0.7)
