@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="score answers against your own gold questions (YAML or CSV)")
     ev.add_argument("file", help="gold questions: .yaml/.yml or .csv (see README)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--calibrate", action="store_true",
+                    help="also find the abstention threshold that suits these questions")
     return p
 
 
@@ -242,7 +244,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     assistant = _open(args)
     _ensure_index(assistant)
-    return cli_eval(assistant, gold, as_json=args.json)
+    return cli_eval(assistant, gold, as_json=args.json, calibrate=args.calibrate)
 
 
 def main(argv: list[str] | None = None) -> int:

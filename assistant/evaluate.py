@@ -397,16 +397,46 @@ def format_report(results: Sequence[QuestionResult], summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def cli_eval(assistant, gold: Sequence[GoldQuestion], *, as_json: bool = False  # noqa: ANN001
-             ) -> int:
-    """``assistant eval FILE``: print per-question results and the overall figures."""
-    import json
+def cli_eval(assistant, gold: Sequence[GoldQuestion], *, as_json: bool = False,  # noqa: ANN001
+             calibrate: bool = False) -> int:
+    """``assistant eval FILE``: print per-question results and the overall figures.
 
+    With ``calibrate``, the questions are first answered without abstaining, the
+    abstention threshold that maximises balanced accuracy on this file is found, and the
+    figures are those at that threshold (in-sample: keep some questions back to check).
+    """
+    import json
+    import sys
+
+    suggestion = None
+    if calibrate:
+        if all(g.answerable for g in gold) or not any(g.answerable for g in gold):
+            print("error: --calibrate needs both answerable and unanswerable questions",
+                  file=sys.stderr)
+            return 2
+        from assistant.service import Assistant
+
+        def with_threshold(t: float):  # noqa: ANN202
+            return Assistant(replace(assistant.settings, abstain_below=t), assistant.embedder)
+
+        never = evaluate(with_threshold(float("-inf")), gold)
+        conf = [r.confidence if r.confidence is not None else float("-inf") for r in never]
+        threshold, bacc = calibrate_threshold(conf, [g.answerable for g in gold])
+        suggestion = {"abstain_below": round(threshold, 3), "balanced_accuracy": bacc,
+                      "current": assistant.settings.abstain_below}
+        assistant = with_threshold(round(threshold, 3))
     results = evaluate(assistant, gold)
     summary = summarise(results)
     if as_json:
-        print(json.dumps({"questions": [r.as_json() for r in results],
-                          "summary": summary.as_json()}, ensure_ascii=False, indent=2))
-    else:
-        print(format_report(results, summary))
+        out = {"questions": [r.as_json() for r in results], "summary": summary.as_json()}
+        if suggestion:
+            out["calibration"] = suggestion
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(format_report(results, summary))
+    if suggestion:
+        print(f"\nCalibrated on this file: abstain_below = {suggestion['abstain_below']} "
+              f"(now {suggestion['current']}; balanced accuracy {bacc:.2f}). The figures "
+              f"above use it. To keep it, add `abstain_below = "
+              f"{suggestion['abstain_below']}` to your config.toml.")
     return 0

@@ -86,3 +86,32 @@ def test_a_bad_gold_file_is_reported_without_loading_the_model(tmp_path, capsys)
     missing = tmp_path / "missing.csv"
     assert cli.main(["eval", str(missing)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_eval_calibrate_suggests_a_threshold_and_reports_at_it(
+        index_dir, tmp_path, capsys, with_real_model):
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(GOLD_YAML + """
+  - question: Can one weak partner make a consortium bid fail?
+    source: consortium-bidding-guidance.html
+  - question: How do I reset my password?
+    unanswerable: true
+""", encoding="utf-8")
+    args = ["eval", str(gold), "--index-dir", str(index_dir), "--calibrate", "--json"]
+    assert cli.main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    cal, summary = data["calibration"], data["summary"]
+    assert isinstance(cal["abstain_below"], float)
+    # the figures are those at the suggested threshold
+    assert cal["balanced_accuracy"] == pytest.approx(
+        (summary["answered_rate"] + summary["abstained_rate"]) / 2)
+
+
+def test_eval_calibrate_needs_both_kinds_of_question(tmp_path, capsys, fake_embedder):
+    from assistant.config import Settings
+    from assistant.evaluate import GoldQuestion, cli_eval
+
+    assistant = Assistant(Settings(index_dir=tmp_path / "ix"), fake_embedder)
+    assert cli_eval(assistant, [GoldQuestion("Why?", "a.pdf")], calibrate=True) == 2
+    assert "both answerable and unanswerable" in capsys.readouterr().err
