@@ -101,6 +101,9 @@ def _is_sentence_end(text: str, punct_pos: int) -> bool:
     word = text[word_start:punct_pos].lower()
     if word in _ABBREVIATIONS:
         return False
+    line_start = word_start == 0 or text[word_start - 1] == "\n"
+    if line_start and word.replace(".", "").isdigit() and len(word) <= 6:
+        return False  # a numbered heading or list item: "2. Governance", "3.1. Scale"
     if len(word) == 1 and word.isalpha():  # initials: "J. Smith"
         return False
     return True
@@ -195,9 +198,10 @@ def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[
 
     # 1. sentences per section, 2. merge tiny sections forward.
     sections: list[tuple[list[str], list[tuple[int, int]]]] = []
+    titles = {h.offset: h.title.strip() for h in doc.headings}
     for a, b, path in _segments(doc, text):
         sents: list[tuple[int, int]] = []
-        for span in split_sentences(text, a, b):
+        for span in _heading_apart(text, split_sentences(text, a, b), titles.get(a)):
             sents.extend(_split_long(text, span, params.max_tokens))
         if not sents:
             continue
@@ -231,6 +235,20 @@ def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[
                 )
             )
     return chunks
+
+
+def _heading_apart(
+    text: str, spans: list[tuple[int, int]], title: str | None
+) -> list[tuple[int, int]]:
+    """A section's heading, when glued to its first sentence by a line break, on its own."""
+    if not spans or not title:
+        return spans
+    s, e = spans[0]
+    cut = s + len(title)
+    if text[s:cut] == title and cut < e and text[cut] == "\n":
+        rest = _trimmed(text, cut, e)
+        return [(s, cut)] + ([rest] if rest else []) + spans[1:]
+    return spans
 
 
 def _group(

@@ -73,3 +73,22 @@ def test_tiny_section_merges_forward_but_keeps_chunks_in_one_document():
     first = chunk_document(doc)[0]
     assert "A short opening paragraph" in first.text
     assert first.chunk_id == "d:0"
+
+
+def test_heading_lines_are_never_glued_to_the_sentence_after_them():
+    page = ("2. Governance of joint ventures\nA joint venture board should include staff. "
+            "The lead partner chairs the board.\n\n3. Financial risk\nKeep a reserve.")
+    headings = [Heading(1, "2. Governance of joint ventures", 0),
+                Heading(1, "3. Financial risk", page.index("3. Financial"))]
+    chunks = chunk_document(_doc([page], headings))
+    sents = [s.text for c in chunks for s in c.sentences]
+    assert "A joint venture board should include staff." in sents
+    assert "The lead partner chairs the board." in sents
+    assert "Keep a reserve." in sents
+    assert not any("\n" in s for s in sents)
+
+
+def test_numbered_lines_do_not_end_a_sentence():
+    text = "Intro text here.\n2. Governance matters a lot. Next sentence."
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert "2. Governance matters a lot." in got
