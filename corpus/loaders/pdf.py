@@ -90,7 +90,7 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str) -> Document:
     starts = doc.page_starts()
     headings = _outline_headings(reader, pages, starts) or _heuristic_headings(pages, starts)
     doc.headings = headings
-    doc.title = _metadata_title(reader) or (headings[0].title if headings else "")
+    doc.title = _metadata_title(reader) or _title_heading(headings, pages)
     doc.title = doc.title or prettify_stem(source.stem)
     return doc
 
@@ -105,6 +105,17 @@ def _page_labels(reader: Any, count: int) -> list[str | None]:
         label = normalize_inline(str(labels[i])) if i < len(labels) else None
         out.append(label if label and label != str(i + 1) else None)
     return out
+
+
+def _title_heading(headings: list[Heading], pages: list[Page]) -> str:
+    """The first heading as a title, when it looks like one: on page 1, not a numbered
+    section ("1. Introduction" names a section, not the document)."""
+    if not headings or not pages or headings[0].offset >= len(pages[0].text):
+        return ""
+    title = headings[0].title.strip()
+    if re.match(r"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.|chapter\b|section\b)", title, re.I):
+        return ""
+    return title
 
 
 def _metadata_title(reader: Any) -> str:

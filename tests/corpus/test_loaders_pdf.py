@@ -76,9 +76,11 @@ def test_title_from_metadata(report):
     assert report.title == "Partnerships for Better Public Services"
 
 
-def test_without_metadata_title_the_first_heading_is_the_title(tmp_path):
-    doc = load(make_report_pdf(tmp_path / "untitled.pdf", title=None))
-    assert doc.title == "1 Introduction"
+def test_without_metadata_title_a_first_page_heading_is_the_title(tmp_path):
+    pages = [("Working Together Guide", ["Mutuals can partner with charities and firms."]),
+             ("1 Scope", ["This guide covers partnerships between providers."])]
+    doc = load(make_report_pdf(tmp_path / "untitled.pdf", pages, title=None))
+    assert doc.title == "Working Together Guide"
 
 
 def test_without_outline_headings_come_from_the_layout(tmp_path):
@@ -180,3 +182,12 @@ def test_pypdf_warnings_do_not_reach_the_log(tmp_path, caplog):
     assert not [
         r for r in caplog.records if r.name.startswith("pypdf") and r.levelname == "WARNING"
     ]
+
+
+def test_pdf_without_metadata_title_is_not_named_after_a_numbered_section(tmp_path):
+    from corpus.loaders import load
+    from tests.corpus.pdfgen import make_report_pdf
+
+    path = make_report_pdf(tmp_path / "partnership-toolkit.pdf", title=None)
+    doc = load(path)
+    assert doc.title == "Partnership toolkit" or doc.title.lower() == "partnership toolkit"
