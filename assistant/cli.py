@@ -43,6 +43,16 @@ class ProgressLine:
             self.stream.flush()
 
 
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -62,10 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     ix.add_argument("--json", action="store_true", help="print one JSON object")
     ix.add_argument("--status", action="store_true",
                     help="show what is new, changed, removed and unchanged; index nothing")
+    ix.add_argument("--remove", action="append", metavar="PATH", default=[],
+                    help="stop indexing this added file/folder (repeatable)")
 
     ask = sub.add_parser("ask", parents=[common], help="answer a question with citations")
     ask.add_argument("question", nargs="?", help="the question")
-    ask.add_argument("-k", type=int, default=None, help="passages to retrieve (default 5)")
+    ask.add_argument("-k", type=_positive_int, default=None,
+                     help="passages to retrieve (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
     ask.add_argument("--questions", metavar="FILE",
                      help="one question per line; answers as JSON Lines with --json")
@@ -115,6 +128,23 @@ def _print_failures(failed: list[dict]) -> None:
 
 def cmd_index(args: argparse.Namespace) -> int:
     assistant = _open(args)
+    missing = [p for p in args.paths if not Path(p).expanduser().exists()]
+    if missing:
+        for p in missing:
+            print(f"error: no such file or folder: {p}", file=sys.stderr)
+        return 2
+    if args.status and args.paths:
+        print("error: --status shows the current sources; add paths without --status",
+              file=sys.stderr)
+        return 2
+    for p in args.remove:
+        known = assistant.source_paths()
+        target = str(Path(p).expanduser().absolute())
+        if target not in known and p not in known:
+            print(f"error: {p} is not an added source (added: {', '.join(known) or 'none'})",
+                  file=sys.stderr)
+            return 2
+        assistant.remove_source(target if target in known else p)
     if args.status:
         report = assistant.status()
         if args.json:
@@ -211,7 +241,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("No documents indexed yet: run `assistant index`.")
         return 0
     for d in docs:
-        print(f"{d.title}\n  {d.url or d.source}\n  {d.pages} page(s), {d.chunks} chunks, "
+        pages = f"{d.pages} page(s), " if d.kind == "pdf" or d.pages > 1 else ""
+        print(f"{d.title}\n  {d.url or d.source}\n  {pages}{d.chunks} chunks, "
               f"indexed {d.indexed_at}")
     return 0
 

@@ -454,4 +454,5 @@ def cli_sync(assistant: Assistant, urls: list[str], *, as_json: bool = False,
                   f"{len(ix.removed)} removed, {len(ix.failed)} failed)")
             for f in ix.failed:
                 print(f"    {f['source']}: {f['reason']}")
-    return 1 if report.offline and not report.pages else 0
+    # 1 when nothing could be synced at all (offline, or every URL refused/failed).
+    return 1 if not report.pages and (report.offline or report.failed) else 0
