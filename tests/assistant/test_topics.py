@@ -9,10 +9,12 @@ from assistant.topics import TOPICS, Topic, topic_passages
 from tests.corpus.pdfgen import make_report_pdf
 
 
-def _p(chunk_id: str, score: float, section: str = "Body") -> Passage:
+def _p(chunk_id: str, score: float, section: str = "Body", dense: float = 0.9,
+       text: str = "") -> Passage:
     return Passage(
         rank=1, chunk_id=chunk_id, doc_id="d", title="T", source="s", url=None, page_start=1,
-        page_end=1, pages_label="p. 1", section=[section], score=score, text=f"text {chunk_id}",
+        page_end=1, pages_label="p. 1", section=[section], score=score,
+        text=text or f"text {chunk_id}", dense=dense,
     )
 
 
@@ -47,6 +49,31 @@ def test_topic_is_never_left_empty_when_it_shares_all_its_chunks():
     assert [p.chunk_id for p in b.passages] == ["only"]
 
 
+def test_passages_without_evidence_for_the_topic_are_left_out():
+    """Below-average fused score, weak similarity, or neither the topic's words nor a
+    strong similarity: not shown under the topic (and no other topic takes their place)."""
+    topic = Topic("Benefits", "", ("q",), evidence_stems=("benefit",))
+    hits = [
+        _p("named", 0.8, dense=0.50, text="The benefits of sharing staff."),
+        _p("strong", 0.6, dense=0.70, text="Partnerships widened their reach."),
+        _p("negative", -5.3, dense=0.14, text="Updates to this page. Published 29 May 2018"),
+        _p("below_average", -0.2, dense=0.55, text="Their benefits were unclear."),
+        _p("weak", 0.9, dense=0.30, text="A benefit of the doubt."),
+        _p("generic", 1.5, dense=0.59, text="Request an accessible format."),
+    ]
+    (out,) = topic_passages(lambda q, n: hits, k=6, topics=(topic,))
+    assert sorted(p.chunk_id for p in out.passages) == ["named", "strong"]
+    assert all(p.score > 0 for p in out.passages)
+
+
+def test_each_passage_reports_its_best_similarity_to_the_topic_queries():
+    topic = Topic("A", "", ("a1", "a2"))
+    results = {"a1": [_p("x", 0.5, dense=0.55)], "a2": [_p("x", 0.4, dense=0.72)]}
+    (out,) = topic_passages(lambda q, n: results[q], k=1, topics=(topic,))
+    assert out.passages[0].dense == 0.72
+    assert abs(out.passages[0].score - 0.9) < 1e-9
+
+
 def test_empty_index_gives_empty_topics():
     out = topic_passages(lambda q, n: [], k=3)
     assert [t.name for t in out] == ["Benefits", "Challenges", "Recommendations"]
@@ -76,3 +103,5 @@ def test_topics_from_a_real_index_come_from_the_matching_sections(
         assert top.pages_label  # citations carry the page
     ids = [p.chunk_id for t in out for p in t.passages]
     assert len(ids) == len(set(ids))
+    # Every passage shown is above average for its topic and similar to its queries.
+    assert all(p.score > 0 and p.dense >= 0.45 for t in out for p in t.passages)
