@@ -266,7 +266,35 @@ def ensure_exported(model: str = DEFAULT_MODEL, root: Path | None = None) -> Pat
     target = (root or cache_root()) / model_key(model_dir)
     if (target / "encoder.json").is_file():
         return target
-    return export(model_dir, target)
+    marker = target.with_name(target.name + ".failed.json")
+    tools = _export_tools()
+    try:
+        failed = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        failed = None
+    if failed and failed.get("tools") == tools:
+        # The same tools failed before: do not pay for importing torch again.
+        raise ExportFailed(f"{failed.get('reason')} (export skipped: it failed before with "
+                           f"the same packages; delete {marker} to retry)")
+    try:
+        return export(model_dir, target)
+    except ExportFailed as exc:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"reason": str(exc), "tools": tools}), encoding="utf-8")
+        raise
+
+
+def _export_tools() -> dict[str, str | None]:
+    """Versions of the packages an export needs (None: not installed), without importing."""
+    from importlib import metadata
+
+    out: dict[str, str | None] = {}
+    for name in ("torch", "transformers", "onnx", "onnxruntime"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
 
 
 def onnx_available() -> bool:

@@ -206,3 +206,22 @@ def test_index_manifest_records_the_onnx_encoder(use_cache, tmp_path):
         assert snap.manifest["encoder"]["model"] == snap.manifest["model"] == "all-MiniLM-L6-v2"
     finally:
         snap.close()
+
+
+def test_a_failed_export_is_not_retried_with_the_same_packages(monkeypatch, tmp_path):
+    calls = []
+
+    def failing_export(model_dir, target):  # noqa: ANN001, ANN202
+        calls.append(target)
+        raise onnx_encoder.ExportFailed("cannot export: onnx is not installed")
+
+    monkeypatch.setattr(onnx_encoder, "export", failing_export)
+    root = tmp_path / "enc"
+    for _ in range(2):
+        with pytest.raises(onnx_encoder.ExportFailed, match="onnx is not installed"):
+            onnx_encoder.ensure_exported(root=root)
+    assert len(calls) == 1  # the second attempt did not try again
+    monkeypatch.setattr(onnx_encoder, "_export_tools", lambda: {"onnx": "99.0"})
+    with pytest.raises(onnx_encoder.ExportFailed):
+        onnx_encoder.ensure_exported(root=root)
+    assert len(calls) == 2  # new packages: it tries again
