@@ -30,7 +30,12 @@ async def test_ask_shows_cited_answer_and_its_sources(assistant):
         c = cited[0]
         assert c.title == "Partnerships for Better Public Services"
         assert c.pages_label.startswith("p")
-        assert c.section and c.score is not None
+        assert c.section and c.relevance is not None
+        # Relevance is shown as the passage's similarity to the question, in percent.
+        option = next(o for o in sources._options if sources.entries.get(o.id) is c)
+        shown_text = rendered(option.prompt)
+        assert f"match {round(c.relevance * 100)}%" in shown_text
+        assert 0 < c.relevance <= 1 and "score" not in shown_text
         # The sentence before the marker is the citation's verbatim quote.
         assert c.text in answer
 

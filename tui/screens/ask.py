@@ -63,8 +63,8 @@ class AskScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "mark_answer", "Mark answer"),
-        Binding("m", "mark", "Mark source", show=False),
-        Binding("escape", "focus_question", "Question", show=False),
+        Binding("m", "mark", "Mark source"),
+        Binding("escape", "focus_question", "Question"),
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -84,11 +84,13 @@ class AskScreen(Screen):
             yield Static(Text("Ask a question above and press Enter. Answers quote the "
                               "documents and cite title, page and section.", style="dim"),
                          id="answer")
-        yield PassageList(id="sources")
+        yield PassageList(id="sources", type_into="question")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#sources", PassageList).border_title = "Sources (Enter opens, m marks)"
+        sources = self.query_one("#sources", PassageList)
+        sources.border_title = "Sources (Enter opens, m marks, typing asks anew)"
+        sources.can_focus = False  # nothing to browse yet: Tab stays in the question box
         self.query_one("#answer-box").border_title = "Answer"
         self.focus_question()
         if self.app.ready.is_set():
@@ -174,15 +176,17 @@ class AskScreen(Screen):
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
         self.query_one("#answer", Static).update(render_answer(answer))
-        scores = {p.chunk_id: p.score for p in answer.passages}
-        cited = [entry_from_citation(c, scores.get(c.chunk_id)) for c in answer.citations]
+        similarity = {p.chunk_id: p.dense for p in answer.passages}
+        cited = [entry_from_citation(c, similarity.get(c.chunk_id)) for c in answer.citations]
         cited_ids = {c.chunk_id for c in answer.citations}
         others = [entry_from_passage(p) for p in answer.passages if p.chunk_id not in cited_ids]
         groups = []
         if not answer.abstained:
             groups.append(("Cited sources", cited))
         groups.append(("Closest passages" if answer.abstained else "Other passages", others))
-        self.query_one("#sources", PassageList).set_groups(groups, empty="(none)")
+        sources = self.query_one("#sources", PassageList)
+        sources.set_groups(groups, empty="(none)")
+        sources.can_focus = bool(sources.entries)
 
     # -- sources and excerpts ----------------------------------------------------------
     @on(OptionList.OptionSelected, "#sources")

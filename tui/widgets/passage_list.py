@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from rich.console import Group
 from rich.padding import Padding
 from rich.text import Text
-from textual.widgets import OptionList
+from textual import events
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from tui.widgets.literal import literal
@@ -25,7 +26,8 @@ class Entry:
     pages_label: str
     section: list[str]
     text: str
-    score: float | None = None
+    #: Cosine similarity of the passage to the question (or topic), 0..1; None if unknown.
+    relevance: float | None = None
     marker: str = ""
     quotes: list[str] = field(default_factory=list)
     item: object = None  # the Citation or Passage it came from
@@ -35,14 +37,19 @@ class Entry:
         return " · ".join(x for x in (self.pages_label, " › ".join(self.section)) if x)
 
 
-def entry_from_citation(c, score: float | None = None) -> Entry:  # noqa: ANN001
+def entry_from_citation(c, relevance: float | None = None) -> Entry:  # noqa: ANN001
     return Entry(c.chunk_id, c.doc_id, c.title, c.pages_label, list(c.section), c.quote,
-                 score, marker=f"[{c.n}]", quotes=[c.quote], item=c)
+                 relevance, marker=f"[{c.n}]", quotes=[c.quote], item=c)
 
 
 def entry_from_passage(p, marker: str = "") -> Entry:  # noqa: ANN001
     return Entry(p.chunk_id, p.doc_id, p.title, p.pages_label, list(p.section), p.text,
-                 p.score, marker=marker or f"#{p.rank}", item=p)
+                 p.dense, marker=marker or f"#{p.rank}", item=p)
+
+
+def relevance_label(cosine: float) -> str:
+    """A cosine similarity as a figure a reader can take in: "match 77%"."""
+    return f"match {round(max(0.0, min(1.0, cosine)) * 100)}%"
 
 
 def render_entry(e: Entry) -> Group:
@@ -51,8 +58,8 @@ def render_entry(e: Entry) -> Group:
     head.append(f"{e.marker} ", style="bold")
     head.append_text(literal(e.title, style="bold"))
     where = literal(e.where or "no page or section", style="italic")
-    if e.score is not None:
-        where.append(f"  score {e.score:.3f}", style="dim")
+    if e.relevance is not None:
+        where.append(f"  {relevance_label(e.relevance)}", style="dim")
     snippet = " ".join(e.text.split())
     if len(snippet) > SNIPPET:
         snippet = snippet[:SNIPPET].rsplit(" ", 1)[0] + "…"
@@ -61,11 +68,28 @@ def render_entry(e: Entry) -> Group:
 
 
 class PassageList(OptionList):
-    """Entries grouped under headings; Enter opens one, ``m`` marks it (screen bindings)."""
+    """Entries grouped under headings; Enter opens one, ``m`` marks it (screen bindings).
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    With ``type_into`` (the id of an ``Input`` on the same screen), a printable key that
+    is not bound to anything here moves the focus to that input and types the character
+    there: a question typed after browsing the sources is never lost.
+    """
+
+    def __init__(self, type_into: str | None = None, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
         self.entries: dict[str, Entry] = {}
+        self.type_into = type_into
+
+    def on_key(self, event: events.Key) -> None:
+        if self.type_into is None or not event.is_printable or not event.character:
+            return
+        if event.key in self.screen.active_bindings:
+            return  # "m", "?" ... keep their meaning (the footer lists them)
+        box = self.screen.query_one(f"#{self.type_into}", Input)
+        event.stop()
+        event.prevent_default()
+        box.focus()
+        box.insert_text_at_cursor(event.character)
 
     def set_groups(self, groups: list[tuple[str, list[Entry]]], empty: str = "") -> None:
         """Replace the list with ``(heading, entries)`` groups."""

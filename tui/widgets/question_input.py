@@ -17,8 +17,10 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        # No select-on-focus: a key typed on the sources list moves the focus here and
+        # is inserted; selecting the text on focus would let the next key replace it.
         super().__init__(placeholder="Ask about partnerships, e.g. What are the benefits?",
-                         **kwargs)
+                         select_on_focus=False, **kwargs)
         self.history: list[str] = []
         self._pos = 0
         self._draft = ""
