@@ -72,7 +72,7 @@ class BlockingEmbedder:
         return self.inner.encode_documents(texts, *args, **kwargs)
 
 
-async def test_escape_cancels_a_running_reindex_and_keeps_the_old_index(assistant, tmp_path):
+async def test_escape_leaves_a_running_reindex_going_and_x_cancels_it(assistant, tmp_path):
     new = tmp_path / "more"
     new.mkdir()
     (new / "extra.md").write_text("# Extra\n\nShared services reduce costs.\n", encoding="utf-8")
@@ -90,12 +90,28 @@ async def test_escape_cancels_a_running_reindex_and_keeps_the_old_index(assistan
             assert app.indexing
             # The build is inside the embedding step, held there until released.
             assert await asyncio.to_thread(blocking.started.wait, 30), "embedding never began"
-            await pilot.press("escape")  # cancels; does not leave the screen
+            await pilot.press("escape")  # goes back; the job carries on
+            await pilot.pause()
+            assert not isinstance(app.screen, DocumentsScreen)
+            assert app.indexing and not app._cancel.is_set()
+            assert any("continues in the background" in n.message
+                       for n in app._notifications)
+            # Coming back shows the running job, and the earlier run's results.
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: isinstance(app.screen, DocumentsScreen)
+                             and app.screen.is_mounted, what="documents again")
+            await pilot.pause()
+            assert not app.screen.query_one("#index-progress", ProgressBar).has_class(
+                "-hidden")
+            assert "Embedding" in shown(app.screen.query_one("#index-status", Label))
+            results = shown(app.screen.query_one("#results-text", Static))
+            assert "No indexing run yet" not in results
+            assert "Indexing is running" in results and "Last finished run" in results
+            await pilot.press("x")
             # The cancel must be registered before the build may go on; otherwise it could
             # finish first and the test would race the key press.
             await wait_until(pilot, app._cancel.is_set, what="the cancel request")
             assert isinstance(app.screen, DocumentsScreen)
-            assert app.indexing
         finally:
             blocking.release.set()  # a failure above must not leave the worker blocked
         await wait_until(pilot, lambda: not app.indexing, what="the build to stop")
@@ -104,7 +120,7 @@ async def test_escape_cancels_a_running_reindex_and_keeps_the_old_index(assistan
         assert _titles(app) == before
         assert assistant.sources() and "Extra" not in [d.title for d in assistant.sources()]
         assert str(new) not in assistant.source_paths()  # the cancelled add is undone
-        await pilot.press("escape")  # now it goes back
+        await pilot.press("escape")
         assert not isinstance(app.screen, DocumentsScreen)
 
 
@@ -119,12 +135,15 @@ async def test_first_run_builds_the_index_with_progress_then_answers(
     assert not assistant.has_index()
     app = make_app(assistant)
     seen: list[str] = []
+    bars: list[tuple] = []
     async with app.run_test(size=(80, 24)) as pilot:
         original = app.screen.show_progress
 
         def spy(p):  # noqa: ANN001, ANN202
-            seen.append(shown(app.screen.query_one("#status", Label)))
             original(p)
+            bar = app.screen.query_one("#progress", ProgressBar)
+            seen.append(shown(app.screen.query_one("#status", Label)))
+            bars.append((p.stage, p.done, p.total, bar.total, bar.progress))
 
         app.screen.show_progress = spy
         await settle(app, pilot)
@@ -132,3 +151,42 @@ async def test_first_run_builds_the_index_with_progress_then_answers(
         assert "Ready: 2 document(s)" in shown(app.screen.query_one("#status", Label))
         assert app.last_progress is not None and app.last_progress.stage == "done"
     assert seen, "progress was reported while indexing"
+    # The status reads naturally ("Embedding 9 new passages…"), not "embed embedding ...".
+    embedding = [t for t in seen if "mbedd" in t]
+    assert embedding and all("new passage" in t for t in embedding), seen
+    assert not any("embed embedding" in t for t in seen)
+    # A step that has not counted anything yet pulses (no total) instead of sitting at
+    # 0%; a counted step shows its fraction.
+    for stage, done, total, bar_total, bar_progress in bars:
+        if done == 0:
+            assert bar_total is None, (stage, done, total)
+        elif total:
+            assert (bar_total, bar_progress) == (total, done), (stage, done, total)
+    assert any(stage == "embed" for stage, *_ in bars)
+
+
+async def test_progress_reads_naturally_and_the_bar_pulses_until_counted(assistant):
+    """Reports as the builder sends them: one embedding batch means no count until the
+    end, so the bar pulses rather than sitting at 0%."""
+    from tui.messages import IndexProgress
+
+    app = make_app(assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentsScreen)
+                         and app.screen.is_mounted, what="documents")
+        screen = app.screen
+        bar = screen.query_one("#index-progress", ProgressBar)
+        status = screen.query_one("#index-status", Label)
+        screen.show_progress(IndexProgress("embed", 0, 28, "embedding 28 new texts"))
+        await pilot.pause()
+        assert shown(status) == "Embedding 28 new passages…"
+        assert bar.total is None and not bar.has_class("-hidden")
+        screen.show_progress(IndexProgress("embed", 16, 28, "embedding"))
+        await pilot.pause()
+        assert shown(status) == "Embedding 28 new passages… (16 of 28)"
+        assert (bar.total, bar.progress) == (28, 16)
+        screen.show_progress(IndexProgress("read", 2, 5, "guidance.pdf"))
+        await pilot.pause()
+        assert shown(status) == "Reading documents (2 of 5): guidance.pdf"

@@ -25,9 +25,16 @@ async def test_help_opens_with_f1_and_question_mark_and_lists_keys(assistant):
         await settle(app, pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = shown(app.screen.query_one(Static))
+        text = "\n".join(shown(s) for s in app.screen.query(Static))
         for key in ("F2", "F3", "F4", "F5", "Ctrl+P", "Escape"):
             assert key in text
+        # At 80 columns a long description wraps inside its own column, never under
+        # the keys (no "Recommendations" at column 0 of the box).
+        keys = [s for s in app.screen.query(".help-key") if shown(s) == "F2"]
+        what = keys[0].parent.query_one(".help-what")
+        assert "Recommendations" in shown(what)
+        assert what.region.x >= keys[0].region.right
+        assert what.region.right <= app.screen.query_one("#help").region.right
         await pilot.press("escape")
         assert isinstance(app.screen, AskScreen)
         await pilot.press("f2")

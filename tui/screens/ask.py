@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from assistant.excerpts import Excerpt, from_answer
 from tui.jobs import deliver, describe_error
 from tui.messages import AssistantReady, IndexFinished, IndexProgress, SourceRequest
+from tui.progress import describe_progress, show_on_bar
 from tui.widgets.literal import literal, query_terms
 from tui.widgets.passage_list import Entry, PassageList, entry_from_citation, entry_from_passage
 from tui.widgets.question_input import QuestionInput
@@ -101,14 +102,9 @@ class AskScreen(Screen):
         self.query_one("#status", Label).update(Text(text))
 
     def show_progress(self, p: IndexProgress) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        bar.remove_class("-hidden")
-        if p.total:
-            bar.update(total=p.total, progress=p.done)
-        else:
-            bar.update(total=None)
+        show_on_bar(self.query_one("#progress", ProgressBar), p)
         if not self.app.ready.is_set():
-            self.set_status(f"First run, indexing the documents: {p.stage} {p.text}")
+            self.set_status(f"First run, indexing: {describe_progress(p)}")
 
     def show_index_finished(self, message: IndexFinished) -> None:
         self.query_one("#progress", ProgressBar).add_class("-hidden")

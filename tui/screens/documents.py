@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
 from tui.jobs import describe_error
+from tui.progress import describe_progress, show_on_bar
 from tui.results import build_summary, render_results, render_sync
 from tui.screens.prompt import PathPrompt
 from tui.widgets.literal import literal
@@ -26,11 +27,11 @@ class DocumentsScreen(Screen):
     """Indexed documents and sources; reindex with progress and per-file results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back_or_cancel", "Back / cancel"),
-        Binding("a", "add", "Add file/folder"),
+        Binding("escape", "back", "Back"),
+        Binding("a", "add", "Add"),
         Binding("r", "reindex", "Reindex"),
         Binding("s", "sync", "Sync GOV.UK"),
-        Binding("x", "app.cancel_indexing", "Cancel indexing"),
+        Binding("x", "app.cancel_indexing", "Cancel run"),
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -54,13 +55,28 @@ class DocumentsScreen(Screen):
         docs.add_columns("Title", "Pages", "Chunks", "Indexed at", "Source")
         self.query_one("#results").border_title = "Last indexing run"
         self.refresh_documents()
-        if self.app.indexing:
-            self.query_one("#index-status", Label).update(Text("Indexing…"))
+        self.show_last_build()
+        if self.app.indexing:  # a run started earlier goes on: show where it is
+            self.query_one("#index-status", Label).update(Text("Indexing… (x cancels)"))
+            bar = self.query_one("#index-progress", ProgressBar)
+            bar.remove_class("-hidden")
+            bar.update(total=None)
             if self.app.last_progress is not None:
                 self.show_progress(self.app.last_progress)
-        else:
-            self.show_last_build()
+            self._results_while_running()
         docs.focus()
+
+    def _results_while_running(self) -> None:
+        """"Running", then the last finished run's results (if any) below it."""
+        out = Text("Indexing is running; its results will appear here when it ends.",
+                   style="italic")
+        last = self.last_build()
+        if last is not None:
+            out.append("\n\n")
+            out.append(build_summary(last, "Last finished run"), style="bold")
+            out.append("\n")
+            out.append_text(render_results(last))
+        self.query_one("#results-text", Static).update(out)
 
     def last_build(self) -> dict | None:
         try:
@@ -101,11 +117,12 @@ class DocumentsScreen(Screen):
         self.query_one("#source-list", Static).update(text)
 
     # -- actions -------------------------------------------------------------------------
-    def action_back_or_cancel(self) -> None:
+    def action_back(self) -> None:
+        """Back to the previous screen; a running job carries on in the background."""
         if self.app.indexing:
-            self.app.action_cancel_indexing()
-        else:
-            self.app.pop_screen()
+            self.app.notify("Indexing continues in the background; "
+                            "x on the Documents screen cancels it.")
+        self.app.pop_screen()
 
     def action_add(self) -> None:
         self.app.push_screen(PathPrompt("Add a file or folder to the sources:"), self.add_path)
@@ -129,26 +146,20 @@ class DocumentsScreen(Screen):
     def start(self, paths: list[str], sync: bool = False) -> None:
         started = self.app.start_sync() if sync else self.app.start_indexing(paths)
         if not started:
-            self.app.notify("Indexing is already running (x or Escape cancels it).",
+            self.app.notify("Indexing is already running (x cancels it).",
                             severity="warning")
             return
         doing = "Syncing from GOV.UK…" if sync else "Indexing…"
-        self.query_one("#results-text", Static).update(Text(doing, style="dim"))
+        self._results_while_running()
         bar = self.query_one("#index-progress", ProgressBar)
         bar.remove_class("-hidden")
         bar.update(total=None, progress=0)
-        self.query_one("#index-status", Label).update(Text(doing))
+        self.query_one("#index-status", Label).update(Text(doing + " (x cancels)"))
 
     # -- called by the app with job messages ---------------------------------------------
     def show_progress(self, p: IndexProgress) -> None:
-        bar = self.query_one("#index-progress", ProgressBar)
-        bar.remove_class("-hidden")
-        if p.total:
-            bar.update(total=p.total, progress=p.done)
-        elif p.stage == "sync":
-            bar.update(total=None)
-        label = f"{p.stage}: {p.text}" + (f" ({p.done}/{p.total})" if p.total else "")
-        self.query_one("#index-status", Label).update(literal(label))
+        show_on_bar(self.query_one("#index-progress", ProgressBar), p)
+        self.query_one("#index-status", Label).update(literal(describe_progress(p)))
 
     def show_index_finished(self, message: IndexFinished) -> None:
         bar = self.query_one("#index-progress", ProgressBar)

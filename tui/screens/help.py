@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -19,6 +19,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         ("F3", "excerpts list"),
         ("F4", "documents: last run, add, reindex, sync"),
         ("Escape", "back to the previous screen"),
+        ("Tab / Shift+Tab", "move the focus (the focused list has a heavy border)"),
         ("Ctrl+Q", "quit"),
     ]),
     ("Ask", [
@@ -27,6 +28,8 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         ("Tab", "move to the sources list"),
         ("Enter (on a source)", "open it in its document"),
         ("m", "mark the highlighted source as an excerpt"),
+        ("Typing (on sources)", "any other letter starts a new question in the box"),
+        ("Escape", "back to the question box"),
         ("F5", "mark the whole answer (one excerpt per citation)"),
     ]),
     ("Source in context", [
@@ -39,21 +42,24 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
                   ("Delete", "remove the highlighted excerpt")]),
     ("Documents", [("a", "add a file or folder and index it"), ("r", "reindex"),
                    ("s", "sync from GOV.UK, then index what changed"),
-                   ("x or Escape", "cancel a running reindex (the old index stays live)")]),
+                   ("x", "cancel a running reindex (the old index stays live)"),
+                   ("Escape", "back; a running reindex carries on in the background")]),
 ]
 
 
-def help_text() -> Text:
-    out = Text()
-    out.append("Mutuals partnership assistant — keys\n", style="bold")
+def help_rows() -> ComposeResult:
+    """The title, then per section a heading and one row per key: the key in a fixed
+    column, its description wrapping inside its own column (never under the keys)."""
+    yield Static(Text("Mutuals partnership assistant — keys", style="bold"))
     for title, rows in SECTIONS:
-        out.append(f"\n{title}\n", style="bold underline")
+        yield Static(Text(title, style="bold underline"), classes="help-section")
         for key, what in rows:
-            out.append(f"  {key:<20}", style="bold")
-            out.append(f"{what}\n")
-    out.append("\nAnswers quote the documents; each sentence cites title, page and section. "
-               "When the documents do not answer, the app says so.", style="dim")
-    return out
+            with Horizontal(classes="help-row"):
+                yield Static(Text(key, style="bold"), classes="help-key")
+                yield Static(Text(what), classes="help-what")
+    yield Static(Text("Answers quote the documents; each sentence cites title, page and "
+                      "section. When the documents do not answer, the app says so.",
+                      style="dim"), classes="help-section")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -65,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(help_text())
+            yield from help_rows()
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

@@ -1,0 +1,46 @@
+"""Indexing progress as a reader would say it, and on a progress bar that never sticks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
+    from tui.messages import IndexProgress
+
+
+def describe_progress(p: IndexProgress) -> str:
+    """One natural line for a progress report of ``index.builder`` (or a sync step)."""
+    counted = f" ({p.done} of {p.total})" if p.total > 1 else ""
+    if p.stage == "scan":
+        return "Looking for documents…"
+    if p.stage == "read":
+        if p.total and p.done >= p.total:
+            return f"Read {p.total} document{'s' if p.total != 1 else ''}."
+        name = f": {p.text}" if p.text else ""
+        return f"Reading documents{counted}{name}"
+    if p.stage == "embed":
+        if not p.total:
+            return "No new passages to embed."
+        noun = "passage" if p.total == 1 else "passages"
+        if p.done >= p.total:
+            return f"Embedded {p.total} new {noun}."
+        return f"Embedding {p.total} new {noun}…" + (counted if p.done else "")
+    if p.stage == "write":
+        step = p.text[:1].upper() + p.text[1:] if p.text else "Writing the index"
+        return f"{step}…"
+    if p.stage == "done":
+        return (p.text[:1].upper() + p.text[1:] + ".") if p.text else "Done."
+    text = p.text[:1].upper() + p.text[1:] if p.text else p.stage.capitalize()
+    return text + counted
+
+
+def show_on_bar(bar: ProgressBar, p: IndexProgress) -> None:
+    """Move ``bar`` to ``p``; a step with no count yet (or at 0) pulses instead of sitting
+    at 0% (e.g. all new passages fit one embedding batch)."""
+    bar.remove_class("-hidden")
+    if p.total and p.done > 0:
+        bar.update(total=p.total, progress=p.done)
+    else:
+        bar.update(total=None)
