@@ -187,15 +187,27 @@ class MutualsApp(JobsMixin, App[int]):
         self.copy_to_clipboard(self.excerpts_markdown())
         self.notify(f"Copied {len(self.excerpts)} excerpt(s) to the clipboard as Markdown.")
 
+    def _busy(self) -> bool:
+        if self.indexing:
+            self.notify("Indexing is already running (x on the Documents screen cancels it).",
+                        severity="warning")
+        return self.indexing
+
     def action_reindex(self) -> None:
+        if self._busy():
+            return
         self.action_documents()
         self.call_after_refresh(lambda: self.screen.run_action("reindex"))
 
     def action_sync_govuk(self) -> None:
+        if self._busy():
+            return
         self.action_documents()
         self.call_after_refresh(lambda: self.screen.run_action("sync"))
 
     def action_add_source(self) -> None:
+        if self._busy():
+            return
         self.action_documents()
         self.call_after_refresh(lambda: self.screen.run_action("add"))
 

@@ -13,6 +13,12 @@ from tui.screens.documents import DocumentsScreen
 from tui.screens.prompt import PathPrompt
 
 
+def _footer(app) -> str:  # noqa: ANN001
+    from textual.widgets._footer import FooterKey
+
+    return " | ".join(k.render().plain.strip() for k in app.screen.query(FooterKey))
+
+
 def _titles(app) -> list[str]:  # noqa: ANN001
     table = app.screen.query_one("#docs", DataTable)
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
@@ -107,6 +113,8 @@ async def test_escape_leaves_a_running_reindex_going_and_x_cancels_it(assistant,
             results = shown(app.screen.query_one("#results-text", Static))
             assert "No indexing run yet" not in results
             assert "Indexing is running" in results and "Last finished run" in results
+            # The footer offers what can be done now: cancel, not another run.
+            assert "x Cancel run" in _footer(app) and "r Reindex" not in _footer(app)
             await pilot.press("x")
             # The cancel must be registered before the build may go on; otherwise it could
             # finish first and the test would race the key press.
@@ -120,6 +128,8 @@ async def test_escape_leaves_a_running_reindex_going_and_x_cancels_it(assistant,
         assert _titles(app) == before
         assert assistant.sources() and "Extra" not in [d.title for d in assistant.sources()]
         assert str(new) not in assistant.source_paths()  # the cancelled add is undone
+        await pilot.pause()
+        assert "r Reindex" in _footer(app) and "x Cancel run" not in _footer(app)
         await pilot.press("escape")
         assert not isinstance(app.screen, DocumentsScreen)
 

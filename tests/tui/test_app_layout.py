@@ -38,3 +38,38 @@ async def test_screens_fit_the_terminal(assistant, size):
         await pilot.press("f1")
         await pilot.pause()
         assert _visible(app, "#help", 10)
+
+
+def _footer_cut(app) -> list[str]:  # noqa: ANN001
+    """Footer keys not shown whole within the terminal width (text as it should read)."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    palette = [k for k in keys if "palette" in k.render().plain]
+    limit = min([k.region.x for k in palette] + [app.size.width])
+    cut = []
+    for key in keys:
+        want = key.render().plain
+        right = app.size.width if key in palette else limit
+        if key.region.width < len(want) or key.region.right > right:
+            cut.append(want)
+    return cut
+
+
+async def test_every_footer_fits_80_columns(assistant):
+    """Each screen's footer shows all its keys whole at 80x24 (no "x C")."""
+    app = make_app(assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert not _footer_cut(app), "ask"
+        await ask(app, pilot, "What are the challenges of partnership?")
+        await pilot.press("tab")  # the sources list adds "m Mark source"
+        assert not _footer_cut(app), "ask, on the sources"
+        await pilot.press("shift+tab")
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert not _footer_cut(app), "source"
+        for key, name in (("f2", "topics"), ("f3", "excerpts"), ("f4", "documents")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert not _footer_cut(app), name

@@ -145,7 +145,8 @@ async def test_sync_from_the_palette_offline_says_so_in_one_line_and_changes_not
         assert results.splitlines()[0] == offline[0]
         assert "Last finished run" in results  # what is still live is still listed
         await pilot.press("f1")
-        assert "sync from GOV.UK" in shown(app.screen.query_one(Static))  # the help lists s
+        help_text = " ".join(shown(s) for s in app.screen.query(Static))
+        assert "sync from GOV.UK" in help_text  # the help lists s
     assert (assistant.layout.root / "CURRENT").read_text() == current
     assert assistant.source_paths() == sources
     assert not (tmp_path / "govuk").exists()
@@ -177,7 +178,7 @@ async def test_cancel_during_a_sync_keeps_the_files_and_leaves_the_index_as_it_w
             await pilot.press("s")
             status = app.screen.query_one("#index-status", Label)
             await wait_until(pilot, lambda: started.is_set()
-                             and "fetching 2 GOV.UK page(s)" in shown(status),
+                             and "Fetching 2 GOV.UK page(s)" in shown(status),
                              what="the first request, shown as progress")
             await pilot.press("x")
             await wait_until(pilot, app._cancel.is_set, what="the cancel request")

@@ -64,8 +64,8 @@ class AskScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "mark_answer", "Mark answer"),
-        Binding("m", "mark", "Mark source"),
-        Binding("escape", "focus_question", "Question"),
+        Binding("m", "mark", "Mark"),
+        Binding("escape", "focus_question", "Question", show=False),
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -86,7 +86,7 @@ class AskScreen(Screen):
                               "documents and cite title, page and section.", style="dim"),
                          id="answer")
         yield PassageList(id="sources", type_into="question")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         sources = self.query_one("#sources", PassageList)

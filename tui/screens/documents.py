@@ -30,8 +30,9 @@ class DocumentsScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("a", "add", "Add"),
         Binding("r", "reindex", "Reindex"),
-        Binding("s", "sync", "Sync GOV.UK"),
-        Binding("x", "app.cancel_indexing", "Cancel run"),
+        Binding("s", "sync", "Sync"),
+        Binding("x", "cancel", "Cancel run"),
+        Binding("f4", "app.documents", "Documents", show=False),  # here already
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -47,7 +48,7 @@ class DocumentsScreen(Screen):
                              "s to sync from GOV.UK."), id="index-status")
         with VerticalScroll(id="results"):
             yield Static(Text("No indexing run yet.", style="dim"), id="results-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         docs = self.query_one("#docs", DataTable)
@@ -117,6 +118,17 @@ class DocumentsScreen(Screen):
         self.query_one("#source-list", Static).update(text)
 
     # -- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what can be done now: x while a run goes on, else a/r/s."""
+        if action == "cancel":
+            return self.app.indexing
+        if action in ("add", "reindex", "sync"):
+            return not self.app.indexing
+        return True
+
+    def action_cancel(self) -> None:
+        self.app.action_cancel_indexing()
+
     def action_back(self) -> None:
         """Back to the previous screen; a running job carries on in the background."""
         if self.app.indexing:
@@ -150,6 +162,7 @@ class DocumentsScreen(Screen):
                             severity="warning")
             return
         doing = "Syncing from GOV.UK…" if sync else "Indexing…"
+        self.refresh_bindings()
         self._results_while_running()
         bar = self.query_one("#index-progress", ProgressBar)
         bar.remove_class("-hidden")
@@ -158,10 +171,12 @@ class DocumentsScreen(Screen):
 
     # -- called by the app with job messages ---------------------------------------------
     def show_progress(self, p: IndexProgress) -> None:
+        self.refresh_bindings()  # a run started elsewhere (first run, palette) shows x
         show_on_bar(self.query_one("#index-progress", ProgressBar), p)
         self.query_one("#index-status", Label).update(literal(describe_progress(p)))
 
     def show_index_finished(self, message: IndexFinished) -> None:
+        self.refresh_bindings()
         bar = self.query_one("#index-progress", ProgressBar)
         status = self.query_one("#index-status", Label)
         results = Text()

@@ -25,9 +25,10 @@ class ExcerptsScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("s", "export", "Export .md"),
+        Binding("s", "export", "Export"),
         Binding("c", "app.copy_excerpts", "Copy"),
         Binding("delete,backspace", "delete", "Remove"),
+        Binding("f3", "app.excerpts", "Excerpts", show=False),  # here already
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -36,7 +37,7 @@ class ExcerptsScreen(Screen):
         yield Header()
         yield Label(id="excerpts-status")
         yield PassageList(id="excerpts")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#excerpts", PassageList).border_title = "Excerpts"

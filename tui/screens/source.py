@@ -69,9 +69,9 @@ class SourceScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("left,p", "move(-1)", "Previous"),
-        Binding("right,n", "move(1)", "Next"),
-        Binding("m", "mark", "Mark excerpt"),
+        Binding("left,p", "move(-1)", "Previous", show=False),
+        Binding("right,n", "move(1)", "Move", key_display="←→"),
+        Binding("m", "mark", "Mark"),
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -88,7 +88,7 @@ class SourceScreen(Screen):
             yield Static(id="source-before", classes="context")
             yield Static(id="source-chunk")
             yield Static(id="source-after", classes="context")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#source-text").border_title = "In context (← → move, m marks)"

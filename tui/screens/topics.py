@@ -29,8 +29,9 @@ class TopicsScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("m", "mark", "Mark excerpt"),
+        Binding("m", "mark", "Mark"),
         Binding("r", "refresh_topics", "Recompute"),
+        Binding("f2", "app.topics", "Topics", show=False),  # here already
     ]
 
     app: MutualsApp  # type: ignore[assignment]
@@ -43,7 +44,7 @@ class TopicsScreen(Screen):
         yield Header()
         yield Label(Text("Finding the strongest passages for each topic…"), id="topics-status")
         yield PassageList(id="topics")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#topics", PassageList).border_title = (
