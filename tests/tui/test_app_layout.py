@@ -73,3 +73,23 @@ async def test_every_footer_fits_80_columns(assistant):
             await pilot.press(key)
             await settle(app, pilot)
             assert not _footer_cut(app), name
+
+
+async def test_documents_table_keeps_every_column_on_screen_at_80_columns(assistant):
+    """Title and Source are cut with an ellipsis rather than pushed off the screen."""
+    from textual.widgets import DataTable
+
+    app = make_app(assistant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        table = app.screen.query_one("#docs", DataTable)
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert labels == ["Title", "Pages", "Chunks", "Indexed at", "Source"]
+        used = sum(c.get_render_width(table) for c in table.ordered_columns)
+        assert used <= table.scrollable_content_region.width
+        sources = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        # A URL keeps its start, a file path its end (the file name).
+        assert any(s.startswith("gov.uk/government/") for s in sources), sources
+        assert any(s.startswith("…") and s.endswith("/notes.md") for s in sources), sources

@@ -23,6 +23,37 @@ if TYPE_CHECKING:
     from tui.messages import IndexFinished, IndexProgress
 
 
+#: Width taken by the table's border, scrollbar and cell padding, and by the fixed columns
+#: (pages 5, chunks 6, "YYYY-MM-DD HH:MM" 16).
+_TABLE_CHROME = 2 + 2 + 5 * 2
+_FIXED_COLUMNS = 5 + 6 + 16
+
+
+def column_widths(screen_width: int) -> tuple[int, int]:
+    """Widths of the Title and Source columns: they share what the fixed columns leave."""
+    free = max(24, screen_width - _TABLE_CHROME - _FIXED_COLUMNS)
+    title = max(12, free // 2)
+    return title, free - title
+
+
+def short_source(source: str) -> str:
+    """A URL without its scheme and ``www.``; a path as it is."""
+    for prefix in ("https://", "http://"):
+        if source.startswith(prefix):
+            source = source[len(prefix):]
+            return source[4:] if source.startswith("www.") else source
+    return source
+
+
+def fit(text: Text, width: int, keep_end: bool = False) -> Text:
+    """``text`` cut to ``width`` cells with an ellipsis; a path keeps its end (the file)."""
+    if text.cell_len <= width:
+        return text
+    if keep_end:
+        return Text("…") + text[len(text) - (width - 1):]
+    return text[: width - 1] + Text("…")
+
+
 class DocumentsScreen(Screen):
     """Indexed documents and sources; reindex with progress and per-file results."""
 
@@ -53,7 +84,6 @@ class DocumentsScreen(Screen):
     def on_mount(self) -> None:
         docs = self.query_one("#docs", DataTable)
         docs.border_title = "Indexed documents"
-        docs.add_columns("Title", "Pages", "Chunks", "Indexed at", "Source")
         self.query_one("#results").border_title = "Last indexing run"
         self.refresh_documents()
         self.show_last_build()
@@ -94,9 +124,19 @@ class DocumentsScreen(Screen):
         self.query_one("#index-status", Label).update(Text(build_summary(last, "Last run")))
         self.query_one("#results-text", Static).update(render_results(last))
 
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_documents()
+
     def refresh_documents(self) -> None:
         table = self.query_one("#docs", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        title_w, source_w = column_widths(self.size.width or self.app.size.width)
+        table.add_column("Title", width=title_w)
+        table.add_column("Pages", width=5)
+        table.add_column("Chunks", width=6)
+        table.add_column("Indexed at", width=16)
+        table.add_column("Source", width=source_w)
         try:
             rows = self.app.assistant.sources()
             added = self.app.assistant.source_paths()
@@ -104,9 +144,10 @@ class DocumentsScreen(Screen):
             self.app.error(f"Cannot read the index: {describe_error(exc)}")
             rows, added = [], []
         for d in rows:
-            table.add_row(literal(d.title), Text(str(d.pages)), Text(str(d.chunks)),
-                          Text(d.indexed_at[:19].replace("T", " ")),
-                          literal(d.url or d.source), key=d.doc_id)
+            table.add_row(fit(literal(d.title), title_w), Text(str(d.pages)),
+                          Text(str(d.chunks)), Text(d.indexed_at[:16].replace("T", " ")),
+                          fit(literal(short_source(d.url or d.source)), source_w,
+                              keep_end=not d.url), key=d.doc_id)
         text = Text()
         text.append("Sources: ", style="bold")
         text.append("the bundled documents (always)")
