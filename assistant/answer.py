@@ -37,10 +37,10 @@ class AnswerParams:
     """How sentences are chosen."""
 
     max_sentences: int = 3
-    abstain_below: float = 0.298
+    abstain_below: float = 0.174
     margin: float = 0.03
-    term_bonus: float = 0.2
-    topic_weight: float = 0.7
+    term_bonus: float = 0.1
+    topic_weight: float = 1.0
     topic_passages: int = 5
     duplicate_cosine: float = 0.92
     min_words: int = 4

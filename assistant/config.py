@@ -75,12 +75,12 @@ class Settings:
     answer_sentences: int = 3
     """Most sentences in an answer."""
 
-    abstain_below: float = 0.298
+    abstain_below: float = 0.174
     """Abstain when no sentence of the retrieved passages has at least this evidence score
     (see abstain_topic_weight). Calibrated by benchmarks/answers.py (balanced accuracy on
     a tuning half of the fixture questions)."""
 
-    abstain_topic_weight: float = 0.7
+    abstain_topic_weight: float = 1.0
     """Evidence for abstention is a sentence's cosine with the question vector minus this
     weight times the mean vector of the top passages: what the question asks beyond its
     topic (0: plain cosine with the question)."""
@@ -88,7 +88,7 @@ class Settings:
     sentence_margin: float = 0.03
     """Answer sentences must score within this margin of the best one."""
 
-    sentence_term_bonus: float = 0.2
+    sentence_term_bonus: float = 0.1
     """Added to a sentence's cosine, times the share of the question's terms it contains."""
 
     max_file_mb: float = 50.0

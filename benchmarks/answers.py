@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH_DIR, real_embedder, table  # noqa: E402
+from common import BENCH_DIR, fresh_build, real_embedder, table  # noqa: E402
 from make_quality_corpus import QUESTIONS, make_corpus  # noqa: E402
 
 from assistant.evaluate import calibrate_threshold as calibrate  # noqa: E402
@@ -51,15 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.config import Settings
     from assistant.evaluate import evaluate, format_report, load_gold, summarise
     from assistant.service import Assistant
-    from index.builder import build
-    from index.layout import IndexLayout
 
     t0 = time.perf_counter()
     docs = make_corpus(args.work / "docs")
     gold = load_gold(QUESTIONS)
     emb = real_embedder()
     base = Settings(index_dir=args.work / "index")
-    build(IndexLayout(base.index_dir), emb, sources=[docs])
+    fresh_build(base.index_dir, emb, [docs])
     tune = [i for i in range(len(gold)) if i % 2 == 0]  # question numbers 1, 3, 5, ...
     held = [i for i in range(len(gold)) if i % 2 == 1]
     n_ans = sum(g.answerable for g in gold)

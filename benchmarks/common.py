@@ -92,3 +92,20 @@ def table(header: list[str], rows: list[list[str]]) -> str:
         str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def fresh_build(index_dir: Path, embedder, sources: list[Path]):  # noqa: ANN001, ANN201
+    """Index ``sources`` from scratch with today's code, reusing only the embedding cache.
+
+    An incremental build would keep the sentences an older version of the loaders or the
+    chunker cut from unchanged files; a benchmark must measure the current code.
+    """
+    import shutil
+
+    from index.builder import build
+    from index.layout import IndexLayout
+
+    layout = IndexLayout(index_dir)
+    shutil.rmtree(layout.generations, ignore_errors=True)
+    (index_dir / "CURRENT").unlink(missing_ok=True)
+    return build(layout, embedder, sources=sources)

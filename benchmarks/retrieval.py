@@ -27,7 +27,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from common import BENCH_DIR, load_cisi, real_embedder, table, write_cisi_files  # noqa: E402
+from common import (
+    BENCH_DIR,
+    fresh_build,
+    load_cisi,
+    real_embedder,
+    table,
+    write_cisi_files,
+)  # noqa: E402
 
 DEPTH = 200  # chunks retrieved per query (enough for Recall@100 over documents)
 
@@ -55,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.config import Settings
     from assistant.retrieve import FusionParams, fusion_params, hybrid_search
-    from index.builder import build
     from index.layout import IndexLayout
     from index.reader import IndexSnapshot
 
@@ -67,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     write_cisi_files(docs, args.work / "docs")
     emb = real_embedder()
     layout = IndexLayout(args.work / "index")
-    report = build(layout, emb, sources=[args.work / "docs"])
+    report = fresh_build(layout.root, emb, [args.work / "docs"])
     snap = IndexSnapshot.open(layout)
     stored = snap.store.chunks(list(range(snap.chunk_count)))
     source_id = {d.doc_id: int(Path(d.source).stem.split("-")[1]) for d in snap.documents()}
