@@ -53,3 +53,5 @@ class SourceRequest:
     terms: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     question: str | None = None
+    #: The section the list showed for this entry (a citation's is its sentence's).
+    section: list[str] | None = None

@@ -194,7 +194,8 @@ class AskScreen(Screen):
         cited = self.answer.citations if self.answer else []
         quotes = entry.quotes or [c.quote for c in cited if c.chunk_id == entry.chunk_id]
         self.app.push_screen(_source_screen(SourceRequest(
-            entry.chunk_id, terms=query_terms(question), quotes=quotes, question=question)))
+            entry.chunk_id, terms=query_terms(question), quotes=quotes, question=question,
+            section=entry.section)))
 
     def action_mark(self) -> None:
         entry = self.query_one("#sources", PassageList).current

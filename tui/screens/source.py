@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from assistant.excerpts import Excerpt
 from tui.jobs import describe_error
 from tui.messages import SourceRequest
-from tui.widgets.literal import highlighted, literal
+from tui.widgets.literal import highlighted, literal, visible
 
 if TYPE_CHECKING:
     from assistant.service import ChunkView
@@ -36,6 +38,35 @@ def render_details(view: ChunkView, published: str | None = None) -> Text:
             out.append(("   " if i else "") + f"{label}: ", style="bold")
             out.append_text(literal(value))
     return out
+
+
+def quote_span(text: str, quotes: list[str]) -> tuple[int, int] | None:
+    """Where the first highlighted quote starts in ``text`` and where the last one ends."""
+    spans = [(i, i + len(q)) for q in quotes if q and (i := text.find(visible(q))) >= 0]
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def wrapped_lines(text: Text, width: int, start: int, end: int) -> tuple[int, int]:
+    """The first and last line holding characters ``start:end`` once ``text`` is wrapped
+    to ``width`` cells (as a Static shows it)."""
+    from rich.console import Console
+
+    plain = text.plain
+    lines = text.wrap(Console(width=width), width)
+    first = last = 0
+    pos = 0
+    for i, line in enumerate(lines):
+        piece = line.plain.strip()
+        found = plain.find(piece, pos) if piece else pos
+        line_start = found if found >= 0 else pos
+        if line_start <= start:
+            first = i
+        if line_start < end:
+            last = i
+        pos = line_start + len(piece)
+    return first, max(first, last)
 
 
 def trim_overlap(before: str, current: str, after: str) -> tuple[str, str]:
@@ -114,8 +145,12 @@ class SourceScreen(Screen):
                 self.query_one("#source-details", Static).update(
                     Text("This source cannot be shown.", style="bold"))
             return
-        self.view = view
         row = self.app.doc_row(view.doc_id)
+        if view.chunk_id == self.request.chunk_id and self.request.section is not None:
+            # The list showed the section of the cited sentence: say the same here (and
+            # in an excerpt marked here).
+            view = replace(view, section=list(self.request.section))
+        self.view = view
         self.query_one("#source-details", Static).update(
             render_details(view, row.published if row else None))
         prev_text, next_text = trim_overlap(before.text if before else "", view.text,
@@ -123,12 +158,26 @@ class SourceScreen(Screen):
         self.query_one("#source-before", Static).update(
             literal("… " + _tail(prev_text, CONTEXT_BEFORE), style="dim") if before else
             Text("(start of document)", style="dim italic"))
-        self.query_one("#source-chunk", Static).update(
-            highlighted(view.text, self.request.terms, self.request.quotes))
+        chunk_text = highlighted(view.text, self.request.terms, self.request.quotes)
+        self.query_one("#source-chunk", Static).update(chunk_text)
         self.query_one("#source-after", Static).update(
             literal(_head(next_text, CONTEXT_AFTER) + " …", style="dim") if after else
             Text("(end of document)", style="dim italic"))
         self.query_one("#source-text", VerticalScroll).scroll_home(animate=False)
+        quoted = quote_span(chunk_text.plain, self.request.quotes)
+        if quoted is not None:
+            self.call_after_refresh(self._scroll_to, chunk_text, *quoted)
+
+    def _scroll_to(self, text: Text, start: int, end: int) -> None:
+        """Scroll the least needed for characters ``start:end`` of the passage to show."""
+        chunk = self.query_one("#source-chunk", Static)
+        width = chunk.content_region.width
+        if width <= 0:
+            return
+        first, last = wrapped_lines(text, width, start, end)
+        top = chunk.virtual_region.y + chunk.styles.padding.top
+        self.query_one("#source-text", VerticalScroll).scroll_to_region(
+            Region(0, top + first, width, last - first + 1), animate=False)
 
     def action_move(self, step: int) -> None:
         if self.view is None:

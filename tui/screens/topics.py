@@ -95,7 +95,8 @@ class TopicsScreen(Screen):
             return
         from tui.screens.source import SourceScreen
 
-        self.app.push_screen(SourceScreen(SourceRequest(entry.chunk_id)))
+        self.app.push_screen(SourceScreen(SourceRequest(entry.chunk_id,
+                                                        section=entry.section)))
 
     def action_mark(self) -> None:
         entry = self.query_one("#topics", PassageList).current
