@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from corpus.records import Chunk, Document, Heading, Sentence
 
 
+#: Bump when loading, cleaning or chunking code changes what text or sentences come out:
+#: the next ``assistant index`` then re-cuts every file (the embedding cache keeps
+#: unchanged text free), instead of keeping sentences cut by the old code.
+TEXT_VERSION = 2
+
+
 @dataclass(frozen=True)
 class ChunkingParams:
     """How documents are cut into chunks.
@@ -34,6 +40,7 @@ class ChunkingParams:
 
     def as_dict(self) -> dict[str, int]:
         return {
+            "text_version": TEXT_VERSION,
             "max_tokens": self.max_tokens,
             "overlap_tokens": self.overlap_tokens,
             "min_tokens": self.min_tokens,

@@ -325,3 +325,22 @@ def test_a_generation_being_read_is_not_cleaned_up_until_released(assistant, doc
     assistant.index()
     assert not reader.path.exists()
     assert len(list(assistant.layout.generations.iterdir())) == 2
+
+
+def test_a_new_text_pipeline_version_recuts_unchanged_files(tmp_path, monkeypatch):
+    """After an upgrade that changes how text is cut, old sentences do not linger."""
+    from assistant.service import Assistant
+    from corpus import chunking
+    from index.embedder import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nMutuals partner with charities. They share staff.\n")
+    emb = FakeEmbedder()
+    a = Assistant.open(tmp_path / "ix", embedder=emb)
+    a.index([docs])
+    assert a.index().changed is False
+    monkeypatch.setattr(chunking, "TEXT_VERSION", chunking.TEXT_VERSION + 1)
+    report = a.index()
+    assert str(docs / "a.md") in report.updated
+    assert report.embedded == 0  # same text: the embedding cache pays for it
