@@ -22,8 +22,9 @@ def describe_progress(p: IndexProgress) -> str:
         return f"Reading documents{counted}{name}"
     if p.stage == "embed":
         if not p.total:
-            return "No new passages to embed."
-        noun = "passage" if p.total == 1 else "passages"
+            return "Nothing new to embed."
+        # The builder embeds each new passage and each of its sentences (for answers).
+        noun = "text" if p.total == 1 else "passages and sentences"
         if p.done >= p.total:
             return f"Embedded {p.total} new {noun}."
         return f"Embedding {p.total} new {noun}…" + (counted if p.done else "")

@@ -161,9 +161,10 @@ async def test_first_run_builds_the_index_with_progress_then_answers(
         assert "Ready: 2 document(s)" in shown(app.screen.query_one("#status", Label))
         assert app.last_progress is not None and app.last_progress.stage == "done"
     assert seen, "progress was reported while indexing"
-    # The status reads naturally ("Embedding 9 new passages…"), not "embed embedding ...".
+    # The status reads naturally ("Embedding 60 new passages and sentences…"), not
+    # "embed embedding 60 new texts".
     embedding = [t for t in seen if "mbedd" in t]
-    assert embedding and all("new passage" in t for t in embedding), seen
+    assert embedding and all("new passages and sentences" in t for t in embedding), seen
     assert not any("embed embedding" in t for t in seen)
     # A step that has not counted anything yet pulses (no total) instead of sitting at
     # 0%; a counted step shows its fraction.
@@ -191,11 +192,11 @@ async def test_progress_reads_naturally_and_the_bar_pulses_until_counted(assista
         status = screen.query_one("#index-status", Label)
         screen.show_progress(IndexProgress("embed", 0, 28, "embedding 28 new texts"))
         await pilot.pause()
-        assert shown(status) == "Embedding 28 new passages…"
+        assert shown(status) == "Embedding 28 new passages and sentences…"
         assert bar.total is None and not bar.has_class("-hidden")
         screen.show_progress(IndexProgress("embed", 16, 28, "embedding"))
         await pilot.pause()
-        assert shown(status) == "Embedding 28 new passages… (16 of 28)"
+        assert shown(status) == "Embedding 28 new passages and sentences… (16 of 28)"
         assert (bar.total, bar.progress) == (28, 16)
         screen.show_progress(IndexProgress("read", 2, 5, "guidance.pdf"))
         await pilot.pause()

@@ -104,7 +104,7 @@ class AskScreen(Screen):
     def show_progress(self, p: IndexProgress) -> None:
         show_on_bar(self.query_one("#progress", ProgressBar), p)
         if not self.app.ready.is_set():
-            self.set_status(f"First run, indexing: {describe_progress(p)}")
+            self.set_status(f"First run: {describe_progress(p)}")
 
     def show_index_finished(self, message: IndexFinished) -> None:
         self.query_one("#progress", ProgressBar).add_class("-hidden")

@@ -79,14 +79,14 @@ class TopicsScreen(Screen):
         self.topics = topics
         total = sum(len(t.passages) for t in topics)
         self.query_one("#topics-status", Label).update(Text(
-            f"{total} passages from the indexed documents, strongest first under each topic."))
+            f"{total} passages with clear evidence; match = similarity to the topic."))
         groups = [
             (f"{t.name} — {t.topic.description}",
              [entry_from_passage(p, marker=f"{t.name[0]}{p.rank}") for p in t.passages])
             for t in topics
         ]
         self.query_one("#topics", PassageList).set_groups(
-            groups, empty="(nothing in the indexed documents)")
+            groups, empty="(no passage in the indexed documents speaks clearly to this)")
 
     @on(OptionList.OptionSelected, "#topics")
     def open_source(self, event: OptionList.OptionSelected) -> None:

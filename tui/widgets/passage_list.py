@@ -79,12 +79,18 @@ class PassageList(OptionList):
         super().__init__(**kwargs)
         self.entries: dict[str, Entry] = {}
         self.type_into = type_into
+        self._typing = False  # typing began here; the focus is on its way to the box
+
+    def on_focus(self) -> None:
+        self._typing = False
 
     def on_key(self, event: events.Key) -> None:
         if self.type_into is None or not event.is_printable or not event.character:
             return
-        if event.key in self.screen.active_bindings:
+        if not self._typing and event.key in self.screen.active_bindings:
             return  # "m", "?" ... keep their meaning (the footer lists them)
+        # Keys typed quickly arrive before the focus has moved: they all go to the box.
+        self._typing = True
         box = self.screen.query_one(f"#{self.type_into}", Input)
         event.stop()
         event.prevent_default()
