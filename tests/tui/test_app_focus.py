@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from tests.tui.helpers import ask, settle
 from tui.app import make_app
 from tui.screens.ask import AskScreen
@@ -48,3 +50,22 @@ async def test_typing_after_reading_a_source_asks_again_and_keys_stay_bindings(a
         assert box.has_focus
         assert box.value == "What are the risks"
         assert len(app.excerpts) == 1
+
+
+async def test_a_burst_of_keys_on_the_list_all_reach_the_question_box(assistant):
+    """Keys typed faster than the focus moves (as a terminal delivers a fast typist's
+    keys) all land in the box, "?" included: help does not open, nothing is lost."""
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "What are the benefits of partnership for mutuals?")
+        await pilot.press("tab")
+        sources = app.screen.query_one("#sources", PassageList)
+        assert sources.has_focus
+        for key, char in (("W", "W"), ("h", "h"), ("y", "y"), ("question_mark", "?")):
+            app.post_message(events.Key(key, char))  # all queued before any focus move
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, AskScreen)
+        box = app.screen.query_one("#question", QuestionInput)
+        assert box.has_focus and box.value == "Why?"
