@@ -53,7 +53,7 @@ def relevance_label(cosine: float) -> str:
 
 
 def render_entry(e: Entry) -> Group:
-    """Title line, then (indented) where (pages, section, score) and a snippet; all literal."""
+    """Title line, then (indented) where (pages, section, match %) and a snippet; all literal."""
     head = Text()
     head.append(f"{e.marker} ", style="bold")
     head.append_text(literal(e.title, style="bold"))
