@@ -42,6 +42,7 @@ class AnswerParams:
     term_bonus: float = 0.1
     topic_weight: float = 1.0
     topic_passages: int = 5
+    heading_weight: float = 0.5
     duplicate_cosine: float = 0.92
     min_words: int = 4
 
@@ -103,12 +104,85 @@ def score_sentences(
     vecs[order] = np.asarray(snap.sentence_vectors[sorted_rows], dtype=np.float32)
     cos = vecs @ query_vec
     evidence = vecs @ residual_query(snap, chunk_order, query_vec, params)
-    for (sc, i), srow, c, e in zip(meta, rows, cos.tolist(), evidence.tolist(), strict=True):
+    heading = (heading_cosines(snap, stored, chunk_order, meta, query_vec)
+               if params.heading_weight else [0.0] * len(meta))
+    for (sc, i), srow, c, e, h in zip(meta, rows, cos.tolist(), evidence.tolist(), heading,
+                                      strict=True):
         terms = set(tokenize(sc.chunk.sentences[i].text))
         overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
-        cands.append(Candidate(sc, i, srow, c, c + params.term_bonus * overlap, e))
+        # The heading counts only for what it adds beyond the sentence's own cosine: a
+        # sentence under a heading that matches the question better than it does itself.
+        gain = max(0.0, h - c)
+        score = c + params.term_bonus * overlap + params.heading_weight * gain
+        cands.append(Candidate(sc, i, srow, c, score, e))
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+def heading_cosines(
+    snap: IndexSnapshot,
+    stored: dict[int, StoredChunk],
+    chunk_order: list[int],
+    meta: list[tuple[StoredChunk, int]],
+    query_vec: np.ndarray,
+    lookback: int = 4,
+) -> list[float]:
+    """For each sentence, the cosine between the question and its section's heading.
+
+    A sentence under "2 Benefits of partnership" is evidence for a question about benefits
+    even when the sentence itself never says "benefits". Headings are sentences of the
+    chunks, so their vectors were computed at index time: a heading is found among the
+    retrieved chunks' sentences, or in one of the ``lookback`` chunks before the
+    sentence's own chunk. The document title is not a section heading (it is the topic of
+    every sentence); a heading without a vector contributes 0.
+    """
+    heading_rows: dict[tuple[str, int], int] = {}  # (doc_id, offset) -> sentence row
+
+    def remember(sc: StoredChunk) -> None:
+        for sent, srow in zip(sc.chunk.sentences, sc.sentence_rows, strict=True):
+            heading_rows.setdefault((sc.chunk.doc_id, sent.start), srow)
+
+    for crow in chunk_order:
+        remember(stored[crow])
+    looked: set[tuple[str, int]] = set()
+    paths: list[list[tuple[str, int]]] = []
+    for sc, i in meta:
+        doc = snap.documents_by_id[sc.chunk.doc_id]
+        start = sc.chunk.sentences[i].start
+        path = _heading_path(doc, start)
+        missing = [k for k in path if k not in heading_rows]
+        ordinal = sc.chunk.ordinal
+        while missing and ordinal > 0 and sc.chunk.ordinal - ordinal < lookback:
+            ordinal -= 1
+            if (doc.doc_id, ordinal) in looked:
+                continue
+            looked.add((doc.doc_id, ordinal))
+            row = snap.store.neighbour_row(doc.doc_id, ordinal)
+            if row is None:
+                break
+            for prev in snap.store.chunks([row]).values():
+                remember(prev)
+            missing = [k for k in path if k not in heading_rows]
+        paths.append([k for k in path if k in heading_rows])
+    wanted = sorted({heading_rows[k] for p in paths for k in p})
+    if not wanted:
+        return [0.0] * len(meta)
+    cos = np.asarray(snap.sentence_vectors[wanted], dtype=np.float32) @ query_vec
+    by_row = dict(zip(wanted, cos.tolist(), strict=True))
+    return [by_row[heading_rows[p[-1]]] if p else 0.0 for p in paths]
+
+
+def _heading_path(doc, offset: int) -> list[tuple[str, int]]:  # noqa: ANN001
+    """(doc_id, heading offset) of the headings in force at ``offset``, title excluded."""
+    path: dict[int, int] = {}  # level -> offset
+    for h in sorted(doc.headings, key=lambda h: h.offset):
+        if h.offset > offset:
+            break
+        if h.title.strip().lower() in doc.title.lower():  # the document's title
+            continue
+        path = {lv: o for lv, o in path.items() if lv < h.level}
+        path[h.level] = h.offset
+    return [(doc.doc_id, o) for o in path.values()]
 
 
 def residual_query(

@@ -91,6 +91,11 @@ class Settings:
     sentence_term_bonus: float = 0.1
     """Added to a sentence's cosine, times the share of the question's terms it contains."""
 
+    sentence_heading_weight: float = 0.5
+    """Added to a sentence's score, times how much better the heading of the section it
+    sits in matches the question than the sentence itself does (cosines; 0: headings are
+    not used). Chosen on the tuning half by benchmarks/answers.py."""
+
     max_file_mb: float = 50.0
     """Files larger than this are skipped with a reason."""
 

@@ -128,7 +128,8 @@ class Assistant:
         s = self.settings
         return AnswerParams(max_sentences=s.answer_sentences, abstain_below=s.abstain_below,
                             margin=s.sentence_margin, term_bonus=s.sentence_term_bonus,
-                            topic_weight=s.abstain_topic_weight)
+                            topic_weight=s.abstain_topic_weight,
+                            heading_weight=s.sentence_heading_weight)
 
     def encode_query(self, question: str) -> np.ndarray:
         return np.asarray(self.embedder.encode_query(question), dtype=np.float32)

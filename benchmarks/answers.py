@@ -97,19 +97,28 @@ def main(argv: list[str] | None = None) -> int:
     grid = []
     for margin in (0.03, 0.06, 0.12):
         for bonus in (0.0, 0.1, 0.2):
-            s = replace(calibrated, sentence_margin=margin, sentence_term_bonus=bonus)
-            summary = summarise([r for i, r in enumerate(run(s)) if i in set(tune)])
-            grid.append(((summary.citation_precision + summary.answer_support) / 2,
-                         -margin, bonus, s))
-    grid.sort(key=lambda g: (-g[0], -g[1], -g[2]))  # ties: smaller margin, larger bonus
-    chosen = grid[0][3]
+            for heading in (0.0, 0.25, 0.5, 1.0):
+                s = replace(calibrated, sentence_margin=margin, sentence_term_bonus=bonus,
+                            sentence_heading_weight=heading)
+                summary = summarise([r for i, r in enumerate(run(s)) if i in set(tune)])
+                grid.append(((summary.citation_precision + summary.answer_support) / 2,
+                             -margin, -heading, bonus, s))
+    # ties: smaller margin, smaller heading weight, larger bonus
+    grid.sort(key=lambda g: (-g[0], -g[1], -g[2], -g[3]))
+    chosen = grid[0][4]
     print("Sentence selection on the tuning half (mean of citation precision and support):")
-    for value, _, _, s in grid[:4]:
+    for value, _, _, _, s in grid[:6]:
         print(f"  {value:.3f}  margin {s.sentence_margin:g}, term bonus "
-              f"{s.sentence_term_bonus:g}")
-    same = (chosen.sentence_margin, chosen.sentence_term_bonus) == (
-        base.sentence_margin, base.sentence_term_bonus)
-    print(f"Shipped: margin {base.sentence_margin:g}, term bonus {base.sentence_term_bonus:g} "
+              f"{s.sentence_term_bonus:g}, heading weight {s.sentence_heading_weight:g}")
+    for value, _, _, _, s in grid:
+        if (s.sentence_margin, s.sentence_term_bonus) == (
+                chosen.sentence_margin, chosen.sentence_term_bonus):
+            print(f"  at that margin and bonus, heading weight "
+                  f"{s.sentence_heading_weight:g}: {value:.3f}")
+    knobs = ("sentence_margin", "sentence_term_bonus", "sentence_heading_weight")
+    same = all(getattr(chosen, k) == getattr(base, k) for k in knobs)
+    print(f"Shipped: margin {base.sentence_margin:g}, term bonus {base.sentence_term_bonus:g}, "
+          f"heading weight {base.sentence_heading_weight:g} "
           f"({'the tuning-half choice' if same else 'DIFFERENT from the tuning-half choice'})\n")
 
     # 3. Figures for the shipped defaults, beside the previous defaults and the choices.

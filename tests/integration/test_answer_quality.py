@@ -12,8 +12,10 @@ from assistant.config import Settings
 from assistant.evaluate import load_gold, page_labels, score_answer
 from assistant.service import Assistant
 from benchmarks.make_quality_corpus import QUESTIONS, make_corpus
+from corpus.manifest import BUNDLED_DIR
 from index.builder import build
 from index.layout import IndexLayout
+from tests.corpus.pdfgen import make_report_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -63,3 +65,30 @@ def test_questions_the_documents_cannot_answer_abstain(quality, question):
     assert answer.abstained
     assert answer.text == answer.NOT_FOUND
     assert answer.confidence is not None and answer.confidence < assistant.settings.abstain_below
+
+
+# -- issue 5 follow-up: answers that answer, not restate the question's topic -------------
+
+
+def test_benefits_question_is_answered_by_the_benefits_section_not_restated(
+    tmp_path, real_embedder
+):
+    # The bundled report plus a report PDF whose section "2 Benefits of partnership" says
+    # what the benefits are without repeating the word. Sentences that restate the topic
+    # ("This report explores the need to partner, the benefits and challenges...") are
+    # closer to the question than that answer; the section heading tips the balance.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_report_pdf(docs / "report.pdf")
+    settings = Settings(index_dir=tmp_path / "index")
+    build(IndexLayout(settings.index_dir), real_embedder, sources=[BUNDLED_DIR, docs])
+    answer = Assistant(settings, real_embedder).ask(
+        "What are the benefits of partnership for mutuals?")
+
+    assert not answer.abstained
+    assert "increased their reach" in answer.text
+    cited = [c for c in answer.citations if c.source.endswith("report.pdf")]
+    assert cited and cited[0].page_start == 2
+    assert cited[0].section == ["2 Benefits of partnership"]
+    assert not any(s.text.startswith(("This report explores", "A research report into"))
+                   for s in answer.sentences)
