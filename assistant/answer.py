@@ -3,7 +3,10 @@
 No text is ever generated. Candidate sentences come from the retrieved passages; each
 is scored by the cosine between the question and the sentence vector computed at index
 time (no re-embedding per question) plus a small bonus for sharing the question's
-terms. Near-duplicates are dropped, the rest is put back in document order, and every
+terms, plus a bonus when the heading of the sentence's section matches the question
+better than the sentence does (an answer under "2 Benefits of partnership" need not say
+"benefits"; a sentence that merely restates the question's words gets nothing from it).
+Near-duplicates are dropped, the rest is put back in document order, and every
 sentence carries a citation whose quote is checked to be a verbatim slice of its chunk.
 When no sentence is evidence enough, the answer abstains and shows the closest passages.
 
