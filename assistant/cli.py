@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--index-dir", metavar="DIR",
-        help="index folder (default: $ASSISTANT_INDEX_DIR or ~/.local/share/mutuals-assistant/index)",
+        help="index folder (default: $ASSISTANT_INDEX_DIR or "
+        "~/.local/share/mutuals-assistant/index)",
     )
     p = argparse.ArgumentParser(
         prog="assistant",

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from corpus.records import Chunk, Document, Heading, Sentence
 
-
 #: Bump when loading, cleaning or chunking code changes what text or sentences come out:
 #: the next ``assistant index`` then re-cuts every file (the embedding cache keeps
 #: unchanged text free), instead of keeping sentences cut by the old code.

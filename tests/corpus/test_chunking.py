@@ -25,9 +25,13 @@ def test_sentence_cut_by_page_break_is_rejoined():
 
 
 def _long_doc() -> Document:
-    body = " ".join(f"Sentence number {i} talks about partnership benefit {i}." for i in range(120))
+    body = " ".join(
+        f"Sentence number {i} talks about partnership benefit {i}." for i in range(120)
+    )
     intro = "Intro\n\nA short opening paragraph about mutuals and why they matter a great deal."
-    text2 = "Challenges\n\n" + " ".join(f"Challenge {i} is described here at some length." for i in range(60))
+    text2 = "Challenges\n\n" + " ".join(
+        f"Challenge {i} is described here at some length." for i in range(60)
+    )
     page1 = intro + "\n\nBenefits\n\n" + body
     headings = [Heading(1, "Intro", 0), Heading(1, "Benefits", page1.index("Benefits"))]
     pages = [page1, text2]
@@ -63,7 +67,7 @@ def test_consecutive_chunks_overlap_by_a_sentence():
     chunks = [c for c in chunk_document(doc, ChunkingParams(max_tokens=120, overlap_tokens=20))
               if c.section == ["Benefits"]]
     assert len(chunks) >= 3
-    for a, b in zip(chunks, chunks[1:]):
+    for a, b in zip(chunks, chunks[1:], strict=False):
         assert b.start < a.end  # overlap
         assert b.sentences[0] in a.sentences and a.sentences[-1] in b.sentences
 

@@ -6,7 +6,8 @@ from index.bm25 import BM25Index, tokenize
 
 
 def test_tokenize_stems_and_drops_stopwords():
-    assert tokenize("The Partnerships of partnering mutuals") == ["partnership", "partner", "mutual"]
+    terms = tokenize("The Partnerships of partnering mutuals")
+    assert terms == ["partnership", "partner", "mutual"]
 
 
 def test_bm25_matches_hand_computed_score():
