@@ -18,7 +18,7 @@ from corpus.records import Chunk, Document, Heading, Sentence
 #: Bump when loading, cleaning or chunking code changes what text or sentences come out:
 #: the next ``assistant index`` then re-cuts every file (the embedding cache keeps
 #: unchanged text free), instead of keeping sentences cut by the old code.
-TEXT_VERSION = 2
+TEXT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ _ABBREVIATIONS = {
 # A candidate sentence end: terminal punctuation, optional closing quote/bracket, space.
 _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _PARA_BREAK = re.compile(r"\n\s*\n")
+_BULLET_MARK = re.compile(r"\s*[•▪◦‣*–-]\s+")
 _BULLET = re.compile(r"\n(?=\s*(?:[•▪◦‣\-*–]|\d+[.)])\s)")
 
 
@@ -130,6 +131,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             pos = m.end()
         pieces.append((pos, p_end))
         for s, e in pieces:
+            if m := _BULLET_MARK.match(text, s, e):
+                s = m.end()  # the bullet glyph is layout, not part of the sentence
             seg_start = s
             for m in _SENT_END.finditer(text, s, e):
                 if m.end() >= e or not _is_sentence_end(text, m.start()):

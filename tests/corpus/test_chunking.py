@@ -13,7 +13,7 @@ def test_sentences_respect_abbreviations_and_bullets():
     text = "Mutuals grow, e.g. by partnering. Dr. Jones agrees.\n\n• first point\n• second point"
     got = [text[s:e] for s, e in split_sentences(text)]
     assert got == ["Mutuals grow, e.g. by partnering.", "Dr. Jones agrees.",
-                   "• first point", "• second point"]
+                   "first point", "second point"]
 
 
 def test_sentence_cut_by_page_break_is_rejoined():
