@@ -26,7 +26,7 @@ from assistant.retrieve import (
 )
 from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
-from index.embedder import Embedder
+from index.embedder import Embedder, ModelUnavailable
 from index.layout import IndexLayout, NoIndex
 from index.reader import IndexSnapshot
 from index.store import DocumentRow
@@ -132,6 +132,13 @@ class Assistant:
                             heading_weight=s.sentence_heading_weight)
 
     def encode_query(self, question: str) -> np.ndarray:
+        """The question's vector, from the model that built the live index."""
+        built_with = self.snapshot().manifest.get("model")
+        if built_with and built_with != self.embedder.name:
+            raise ModelUnavailable(
+                f"the index in {self.layout.root} was built with model {built_with!r}, "
+                f"but {self.embedder.name!r} is configured: run `assistant index` to rebuild"
+            )
         return np.asarray(self.embedder.encode_query(question), dtype=np.float32)
 
     def search(

@@ -35,3 +35,16 @@ def test_k_must_be_a_positive_number(k, capsys):
         main(["ask", "question", "-k", k])
     assert exc.value.code == 2
     assert "-k" in capsys.readouterr().err
+
+
+def test_asking_with_another_model_than_the_index_was_built_with_says_so(tmp_path):
+    from assistant.service import Assistant
+    from index.embedder import FakeEmbedder, ModelUnavailable
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nMutuals partner with charities to grow.\n")
+    Assistant.open(tmp_path / "ix", embedder=FakeEmbedder(dim=64)).index([docs])
+    other = Assistant.open(tmp_path / "ix", embedder=FakeEmbedder(dim=128))
+    with pytest.raises(ModelUnavailable, match="run `assistant index` to rebuild"):
+        other.ask("Who do mutuals partner with?")
