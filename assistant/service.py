@@ -109,10 +109,10 @@ class Assistant:
                     f"no index in {self.layout.root} yet: run `assistant index` first"
                 )
             if self._snap is None or self._snap.path != current:
-                old = self._snap
+                # The old snapshot is not closed here: another thread (an answer being
+                # composed while a rebuild publishes) may still be reading it. It closes
+                # its database and releases its pin when the last reader drops it.
                 self._snap = IndexSnapshot(current)
-                if old is not None:
-                    old.close()
             return self._snap
 
     @property
@@ -131,9 +131,9 @@ class Assistant:
                             topic_weight=s.abstain_topic_weight,
                             heading_weight=s.sentence_heading_weight)
 
-    def encode_query(self, question: str) -> np.ndarray:
-        """The question's vector, from the model that built the live index."""
-        built_with = self.snapshot().manifest.get("model")
+    def encode_query(self, question: str, snap: IndexSnapshot | None = None) -> np.ndarray:
+        """The question's vector, from the model that built ``snap`` (default: live index)."""
+        built_with = (snap or self.snapshot()).manifest.get("model")
         if built_with and built_with != self.embedder.name:
             raise ModelUnavailable(
                 f"the index in {self.layout.root} was built with model {built_with!r}, "
@@ -146,7 +146,7 @@ class Assistant:
     ) -> list[Passage]:
         """The ``k`` passages that best match ``question``, best first."""
         snap = self.snapshot()
-        qv = self.encode_query(question)
+        qv = self.encode_query(question, snap)
         hits = hybrid_search(snap, qv, question, k or self.settings.top_k, self._fusion(),
                              list(doc_ids) if doc_ids else None)
         stored = snap.store.chunks([h.row for h in hits])
@@ -160,7 +160,7 @@ class Assistant:
         if not question:
             return Answer(question="", abstained=True, reason="empty question")
         snap = self.snapshot()
-        qv = self.encode_query(question)
+        qv = self.encode_query(question, snap)
         hits = hybrid_search(snap, qv, question, k or self.settings.top_k, self._fusion(),
                              list(doc_ids) if doc_ids else None)
         stored = snap.store.chunks([h.row for h in hits])
