@@ -168,14 +168,18 @@ def hybrid_search(
         step = -(-total // DENSE_SAMPLE)
         d_ref = snap.dense_scores(qv, np.arange(0, total, step))
         d_cand, _ = snap.vectors.search(qv, n)
-    # BM25 scores every chunk anyway.
-    bm_all = snap.bm25.scores(question)
-    bm_rows = bm_all[rows]
-    b_cand = rows[top_n(bm_rows, n)]
-    cand = union(d_cand, b_cand)
-    d_scores = snap.dense_scores(qv, cand)
-    fused = (params.dense_weight * standardise(d_scores, d_ref)
-             + params.bm25_weight * standardise(bm_all[cand], bm_rows))
+
+    def fuse(query: str | dict[str, float]) -> tuple[np.ndarray, ...]:
+        """BM25 over every chunk, candidates from both rankings, standardised sum."""
+        bm_all = snap.bm25.scores(query)
+        bm_rows = bm_all[rows]
+        cand = union(d_cand, rows[top_n(bm_rows, n)])
+        d_scores = snap.dense_scores(qv, cand)
+        fused = (params.dense_weight * standardise(d_scores, d_ref)
+                 + params.bm25_weight * standardise(bm_all[cand], bm_rows))
+        return bm_all, cand, d_scores, fused
+
+    bm_all, cand, d_scores, fused = fuse(question)
 
     if params.feedback_weight > 0 and params.feedback_docs > 0 and params.feedback_terms > 0:
         top = np.argsort(-fused, kind="stable")[: params.feedback_docs]
@@ -184,13 +188,7 @@ def hybrid_search(
         w = np.exp(fused[top] - fused[top].max())
         expanded = feedback_terms(texts, w, question, params.feedback_terms,
                                   params.feedback_weight)
-        bm_all = snap.bm25.scores(expanded)
-        bm_rows = bm_all[rows]
-        b_cand = rows[top_n(bm_rows, n)]
-        cand = union(d_cand, b_cand)
-        d_scores = snap.dense_scores(qv, cand)
-        fused = (params.dense_weight * standardise(d_scores, d_ref)
-                 + params.bm25_weight * standardise(bm_all[cand], bm_rows))
+        bm_all, cand, d_scores, fused = fuse(expanded)
 
     order = np.lexsort((cand, -fused))[:k]
     return [Hit(int(cand[i]), float(fused[i]), float(d_scores[i]), float(bm_all[cand[i]]))
