@@ -170,6 +170,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"{report.documents} documents, {report.chunks} chunks "
         f"({report.seconds:.1f} s, {report.embedded} texts embedded)"
     )
+    if report.embedded:
+        rate = report.chunks / report.seconds if report.seconds else 0.0
+        print(f"  {report.embedded} texts embedded in {report.embed_seconds:.1f} s by "
+              f"{report.encoder}; {rate:.1f} chunks/s overall")
     for label, items in (("added", report.added), ("updated", report.updated),
                          ("removed", report.removed)):
         print(f"  {label}: {len(items)}")

@@ -43,6 +43,12 @@ class Settings:
     """How the model is run: "auto" (ONNX Runtime, exported once per machine, falling back
     to sentence-transformers), "onnx" or "sentence-transformers"."""
 
+    bfloat16: bool = True
+    """Let large indexing runs (400 texts or more) do the model's matrix products in
+    bfloat16 on CPUs with AMX or AVX-512 BF16 units: about twice as fast, vectors within a
+    cosine of 0.9999 of float32 (checked before each run; float32 otherwise). Questions
+    are always encoded in float32."""
+
     top_k: int = 5
     """Passages returned for a question."""
 

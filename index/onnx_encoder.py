@@ -325,6 +325,12 @@ class OnnxEmbedder:
         self._query = None
         self._queries = 0
         self._batch = None
+        self.bulk_allowed = True
+        """May large indexing runs use the bfloat16 encoder (``prepare_bulk``)?"""
+        self._bulk = None
+        self._bulk_agreement: float | None = None
+        self.bulk_reason: str | None = None
+        """Why the last ``prepare_bulk`` did not switch to the bfloat16 encoder."""
 
     def _open_session(self, prepack: bool, threads: int):  # noqa: ANN202 - lazy onnxruntime
         """A session over the memory-mapped model.
@@ -362,11 +368,59 @@ class OnnxEmbedder:
     @property
     def encoder_info(self) -> dict:
         """What the index manifest records about the encoder that made it."""
-        return {"kind": "onnx", "model": self._name, "folder": self.folder.name,
+        info = {"kind": "onnx", "model": self._name, "folder": self.folder.name,
                 "max_seq_length": self.max_seq_length}
+        if self._bulk is not None:
+            info["bulk"] = {"kind": "torch-bfloat16", "agreement_min_cosine":
+                            round(self._bulk_agreement or 0.0, 6)}
+        return info
+
+    @property
+    def description(self) -> str:
+        """One line for people: what encodes passages now."""
+        if self._bulk is not None:
+            return (f"{self._name}, matrix products in bfloat16 "
+                    f"(cosine ≥ {self._bulk_agreement:.5f} to float32)")
+        return f"{self._name} on ONNX Runtime, float32"
 
     def close(self) -> None:
-        self._quick = self._query = self._batch = None
+        self._quick = self._query = self._batch = self._bulk = None
+
+    def prepare_bulk(self, n_texts: int) -> bool:
+        """Get ready to encode ``n_texts`` passages; True if the bfloat16 encoder will.
+
+        The bfloat16 torch encoder (``index.torch_encoder``) is used for runs of at least
+        ``MIN_TEXTS`` texts on CPUs that multiply bfloat16 natively, and only when it
+        agrees with this float32 encoder on the check sentences (cosine at least
+        ``MIN_AGREEMENT``). Otherwise ``bulk_reason`` says why not and this encoder
+        carries on alone. Queries always use the float32 encoder.
+        """
+        from index import torch_encoder as te
+
+        if self._bulk is not None:
+            return True
+        if not self.bulk_allowed:
+            self.bulk_reason = "turned off in the settings"
+        elif n_texts < te.MIN_TEXTS:
+            self.bulk_reason = f"fewer than {te.MIN_TEXTS} texts to encode"
+        elif not te.bf16_hardware():
+            self.bulk_reason = "this CPU has no bfloat16 matrix units"
+        elif not te.torch_available():
+            self.bulk_reason = "torch is not installed"
+        else:
+            try:
+                model_dir = Path(self.info["model_dir"])
+                bulk = te.TorchBertEncoder(model_dir, self._tokenizer, self.max_seq_length)
+                worst = te.agreement(bulk, self, _CHECK_SENTENCES)
+            except Exception as exc:  # noqa: BLE001 - torch raises many error types
+                self.bulk_reason = f"the bfloat16 encoder cannot run: {exc}"
+                return False
+            if worst < MIN_AGREEMENT:
+                self.bulk_reason = f"the bfloat16 encoder disagrees (cosine {worst:.5f})"
+                return False
+            self._bulk, self._bulk_agreement, self.bulk_reason = bulk, worst, None
+            return True
+        return False
 
     def load(self) -> None:
         """Open the faster, prepacked sessions now (a long-running app calls this once)."""
@@ -396,6 +450,8 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not len(texts):
             return out
+        if self._bulk is not None and len(texts) > 4:
+            return self._bulk.encode(texts, batch_size=max(batch_size, 64))
         if len(texts) > 4 and self._batch is None:
             self._batch = self._open_session(prepack=True, threads=self._threads)
         session = self._batch or self._quick

@@ -39,3 +39,13 @@ def real_embedder():
     emb = SentenceTransformerEmbedder()
     emb.load()
     return emb
+
+
+@pytest.fixture(scope="session")
+def encoder_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The model exported to ONNX once for the whole test session, into a private cache."""
+    from index import onnx_encoder
+
+    root = tmp_path_factory.mktemp("encoders")
+    onnx_encoder.ensure_exported(root=root)
+    return root

@@ -36,14 +36,6 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="session")
-def encoder_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The model exported once for the whole test session, into a private cache."""
-    root = tmp_path_factory.mktemp("encoders")
-    onnx_encoder.ensure_exported(root=root)
-    return root
-
-
-@pytest.fixture(scope="session")
 def onnx_embedder(encoder_cache: Path) -> OnnxEmbedder:
     return OnnxEmbedder(onnx_encoder.exported_dir(root=encoder_cache))
 

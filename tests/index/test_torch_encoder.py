@@ -1,0 +1,115 @@
+"""The bfloat16 bulk encoder gives the model's vectors, and is used only where it may be."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index import onnx_encoder, torch_encoder
+from index.embedder import resolve_model_path
+from index.onnx_encoder import OnnxEmbedder
+from tests.index.test_onnx_encoder import CORPUS, SENTENCES
+
+pytestmark = pytest.mark.integration
+
+QUESTIONS = [
+    "What are the benefits of partnerships?",
+    "What challenges do mutuals face when partnering?",
+    "How can commissioners support partnerships?",
+    "Why do mutuals form joint ventures?",
+]
+
+
+@pytest.fixture
+def onnx_fresh(encoder_cache) -> OnnxEmbedder:  # noqa: ANN001
+    return OnnxEmbedder(onnx_encoder.exported_dir(root=encoder_cache))
+
+
+def _torch(onnx: OnnxEmbedder, bf16: bool) -> torch_encoder.TorchBertEncoder:
+    from pathlib import Path
+
+    return torch_encoder.TorchBertEncoder(
+        Path(resolve_model_path("all-MiniLM-L6-v2")), onnx._tokenizer, onnx.max_seq_length,
+        bf16=bf16)
+
+
+def test_float32_forward_is_the_model_itself(onnx_fresh, real_embedder):
+    got = _torch(onnx_fresh, bf16=False).encode(SENTENCES)
+    ref = real_embedder.encode_documents(SENTENCES)
+    assert np.min(np.sum(got * ref, axis=1)) >= 0.99999
+
+
+def test_bfloat16_vectors_agree_and_rank_like_the_model(onnx_fresh, real_embedder):
+    bulk = _torch(onnx_fresh, bf16=True)
+    got = bulk.encode(SENTENCES + CORPUS)
+    ref = real_embedder.encode_documents(SENTENCES + CORPUS)
+    assert np.min(np.sum(got * ref, axis=1)) >= onnx_encoder.MIN_AGREEMENT
+    docs_bulk, docs_ref = got[len(SENTENCES):], ref[len(SENTENCES):]
+    for q in QUESTIONS:
+        qv = onnx_fresh.encode_query(q)  # questions are always float32
+        assert np.argsort(-(docs_bulk @ qv))[:5].tolist() == \
+            np.argsort(-(docs_ref @ qv))[:5].tolist(), q
+
+
+def test_small_runs_and_switched_off_runs_stay_on_float32(onnx_fresh):
+    assert not onnx_fresh.prepare_bulk(10)
+    assert "fewer than" in onnx_fresh.bulk_reason
+    onnx_fresh.bulk_allowed = False
+    try:
+        assert not onnx_fresh.prepare_bulk(100_000)
+        assert "turned off" in onnx_fresh.bulk_reason
+        assert "bulk" not in onnx_fresh.encoder_info
+    finally:
+        onnx_fresh.bulk_allowed = True
+
+
+def test_without_bfloat16_hardware_the_reason_is_given(onnx_fresh, monkeypatch):
+    monkeypatch.setattr(torch_encoder, "bf16_hardware", lambda: False)
+    assert not onnx_fresh.prepare_bulk(100_000)
+    assert "bfloat16" in onnx_fresh.bulk_reason
+
+
+def test_a_disagreeing_bulk_encoder_is_refused(onnx_fresh, monkeypatch):
+    monkeypatch.setattr(torch_encoder, "bf16_hardware", lambda: True)
+    monkeypatch.setattr(torch_encoder, "agreement", lambda *a: 0.97)
+    emb = OnnxEmbedder(onnx_fresh.folder)
+    assert not emb.prepare_bulk(100_000)
+    assert "disagrees" in emb.bulk_reason and "0.97" in emb.bulk_reason
+    assert "bulk" not in emb.encoder_info
+
+
+def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monkeypatch, tmp_path):
+    """A large run uses the bulk encoder (recorded in the manifest); retrieval is unchanged."""
+    from index.builder import build
+    from index.layout import IndexLayout
+    from index.reader import IndexSnapshot
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, para in enumerate(CORPUS):
+        (docs / f"d{i:02d}.txt").write_text(para + "\n", encoding="utf-8")
+    monkeypatch.setattr(torch_encoder, "MIN_TEXTS", 1)
+    monkeypatch.setattr(torch_encoder, "bf16_hardware", lambda: True)  # emulated if need be
+
+    def built(emb: OnnxEmbedder, name: str):  # noqa: ANN202
+        layout = IndexLayout(tmp_path / name)
+        report = build(layout, emb, sources=[docs])
+        return report, IndexSnapshot.open(layout)
+
+    fp32 = OnnxEmbedder(onnx_fresh.folder)
+    fp32.bulk_allowed = False
+    r32, s32 = built(fp32, "fp32")
+    bulk = OnnxEmbedder(onnx_fresh.folder)
+    r16, s16 = built(bulk, "bulk")
+    try:
+        assert "float32" in r32.encoder and "bfloat16" in r16.encoder
+        assert s16.manifest["encoder"]["bulk"]["kind"] == "torch-bfloat16"
+        assert "bulk" not in s32.manifest["encoder"]
+        v32, v16 = np.asarray(s32.chunk_vectors), np.asarray(s16.chunk_vectors)
+        assert np.min(np.sum(v32 * v16, axis=1)) >= onnx_encoder.MIN_AGREEMENT
+        for q in QUESTIONS:
+            qv = fp32.encode_query(q)
+            assert s16.vectors.search(qv, 5)[0].tolist() == s32.vectors.search(qv, 5)[0].tolist()
+    finally:
+        s32.close()
+        s16.close()
