@@ -85,6 +85,8 @@ class Assistant:
                 from index.embedder import load_embedder
 
                 self._embedder = load_embedder(self.settings.model, self.settings.encoder)
+                if hasattr(self._embedder, "bulk_allowed"):
+                    self._embedder.bulk_allowed = self.settings.bfloat16
             return self._embedder
 
     def warm_up(self) -> None:
