@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -56,10 +58,22 @@ def rrf(rankings: list[tuple[np.ndarray, float]], k: int) -> dict[int, float]:
 
 def standardise(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """``values`` as z-scores of the ``reference`` distribution (0 when it is flat)."""
-    sd = float(reference.std()) if len(reference) else 0.0
+    return zscores(values, moments(reference))
+
+
+def moments(reference: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation of ``reference`` (0, 0 when it is empty)."""
+    if not len(reference):
+        return 0.0, 0.0
+    return float(reference.mean()), float(reference.std())
+
+
+def zscores(values: np.ndarray, stats: tuple[float, float]) -> np.ndarray:
+    """``values`` standardised by ``stats`` = (mean, sd); 0 when the sd is (nearly) 0."""
+    mean, sd = stats
     if sd <= 1e-12:
         return np.zeros(len(values), dtype=np.float64)
-    return (np.asarray(values, dtype=np.float64) - float(reference.mean())) / sd
+    return (np.asarray(values, dtype=np.float64) - mean) / sd
 
 
 def feedback_terms(
@@ -76,13 +90,16 @@ def feedback_terms(
     out: dict[str, float] = {}
     if total_q:
         out = {t: (1 - weight) * f / total_q for t, f in q_terms.items()}
-    pool: Counter[str] = Counter()
+    pool: dict[str, float] = {}
+    get = pool.get
     for text, w in zip(texts, weights.tolist(), strict=True):
         toks = tokenize(text)
         if toks:
+            n = len(toks)
             for t, f in Counter(toks).items():
-                pool[t] += w * f / len(toks)
-    top = pool.most_common(n_terms)
+                pool[t] = get(t, 0.0) + w * f / n
+    # Ties keep first-seen order, as Counter.most_common does.
+    top = heapq.nlargest(n_terms, pool.items(), key=itemgetter(1))
     mass = sum(v for _, v in top)
     if mass > 0:
         for t, v in top:
@@ -130,7 +147,14 @@ def top_n(scores: np.ndarray, n: int) -> np.ndarray:
 
 def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Sorted distinct values of two id arrays (``np.unique`` would import numpy.ma cold)."""
-    return np.fromiter(sorted(set(a.tolist()) | set(b.tolist())), dtype=np.int64)
+    both = np.concatenate((np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)))
+    both.sort()
+    if len(both) < 2:
+        return both
+    keep = np.empty(len(both), dtype=bool)
+    keep[0] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep]
 
 
 #: Rows used to estimate the distribution of dense scores (a stride sample beyond this).
@@ -159,32 +183,47 @@ def hybrid_search(
     if not len(rows):
         return []
     qv = np.asarray(query_vec, dtype=np.float32)
-    # Dense: candidates and a sample of the score distribution.
+    whole = not doc_ids
+    # Dense: candidates and a sample of the score distribution. Exact search scores every
+    # chunk once; the candidates' scores are then looked up, not computed again.
     if doc_ids or total <= DENSE_SAMPLE:
-        dense_rows = snap.dense_scores(qv, rows if doc_ids else None)
+        dense_rows = snap.dense_scores(qv, None if whole else rows)
         d_ref = dense_rows
         d_cand = rows[top_n(dense_rows, n)]
+        if whole:
+            def dense_of(cand: np.ndarray) -> np.ndarray:
+                return dense_rows[cand]
+        else:
+            by_row = np.argsort(rows, kind="stable")
+            sorted_rows = rows[by_row]
+
+            def dense_of(cand: np.ndarray) -> np.ndarray:
+                return dense_rows[by_row[np.searchsorted(sorted_rows, cand)]]
     else:
         step = -(-total // DENSE_SAMPLE)
         d_ref = snap.dense_scores(qv, np.arange(0, total, step))
         d_cand, _ = snap.vectors.search(qv, n)
 
+        def dense_of(cand: np.ndarray) -> np.ndarray:
+            return snap.dense_scores(qv, cand)
+    d_stats = moments(d_ref)
+
     def fuse(query: str | dict[str, float]) -> tuple[np.ndarray, ...]:
         """BM25 over every chunk, candidates from both rankings, standardised sum."""
         bm_all = snap.bm25.scores(query)
-        bm_rows = bm_all[rows]
+        bm_rows = bm_all if whole and len(bm_all) == total else bm_all[rows]
         cand = union(d_cand, rows[top_n(bm_rows, n)])
-        d_scores = snap.dense_scores(qv, cand)
-        fused = (params.dense_weight * standardise(d_scores, d_ref)
-                 + params.bm25_weight * standardise(bm_all[cand], bm_rows))
+        d_scores = dense_of(cand)
+        fused = (params.dense_weight * zscores(d_scores, d_stats)
+                 + params.bm25_weight * zscores(bm_all[cand], moments(bm_rows)))
         return bm_all, cand, d_scores, fused
 
     bm_all, cand, d_scores, fused = fuse(question)
 
     if params.feedback_weight > 0 and params.feedback_docs > 0 and params.feedback_terms > 0:
         top = np.argsort(-fused, kind="stable")[: params.feedback_docs]
-        stored = snap.store.chunks(cand[top].tolist())
-        texts = [stored[int(r)].chunk.text for r in cand[top]]
+        found = snap.store.chunk_texts(cand[top].tolist())
+        texts = [found[r] for r in cand[top].tolist()]
         w = np.exp(fused[top] - fused[top].max())
         expanded = feedback_terms(texts, w, question, params.feedback_terms,
                                   params.feedback_weight)

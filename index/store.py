@@ -211,6 +211,14 @@ class Store:
             sc.sentence_rows.append(sid)
         return out
 
+    def chunk_texts(self, rows: list[int]) -> dict[int, str]:
+        """Texts of chunks by row id (less to read than ``chunks`` when only text is used)."""
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        return dict(self.db.execute(f"SELECT row, text FROM chunks WHERE row IN ({marks})",
+                                    rows).fetchall())
+
     def sentence_rows(self, chunk_rows: list[int]) -> list[tuple[int, int, int, int]]:
         """(chunk_row, sentence_row, start, end) for the given chunks, in order."""
         if not chunk_rows:
