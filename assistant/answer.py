@@ -58,6 +58,7 @@ class Candidate:
     cosine: float
     score: float
     evidence: float  # cosine with the question's residual beyond the passages' topic
+    vector: np.ndarray | None = None  # the sentence's vector (float32), read once
 
 
 def _is_heading_like(text: str, section: list[str], min_words: int) -> bool:
@@ -87,39 +88,47 @@ def score_sentences(
     seen_spans: set[tuple[str, int, int]] = set()
     rows: list[int] = []
     meta: list[tuple[StoredChunk, int]] = []
+    docs = snap.documents_by_id
     for crow in chunk_order:
         sc = stored[crow]
+        doc_id = sc.chunk.doc_id
+        section = [*sc.chunk.section, docs[doc_id].title]
         for i, (sent, srow) in enumerate(zip(sc.chunk.sentences, sc.sentence_rows, strict=True)):
-            key = (sc.chunk.doc_id, sent.start, sent.end)
+            key = (doc_id, sent.start, sent.end)
             if key in seen_spans:  # the same sentence in an overlapping chunk
                 continue
             seen_spans.add(key)
-            title = snap.documents_by_id[sc.chunk.doc_id].title
-            if _is_heading_like(sent.text, [*sc.chunk.section, title], params.min_words):
+            if _is_heading_like(sent.text, section, params.min_words):
                 continue
             rows.append(srow)
             meta.append((sc, i))
     if not rows:
         return []
-    order = np.argsort(rows)
-    sorted_rows = np.asarray(rows)[order]
-    vecs = np.empty((len(rows), query_vec.shape[0]), dtype=np.float32)
-    vecs[order] = np.asarray(snap.sentence_vectors[sorted_rows], dtype=np.float32)
+    vecs = sentence_vectors(snap, rows)
     cos = vecs @ query_vec
     evidence = vecs @ residual_query(snap, chunk_order, query_vec, params)
     heading = (heading_cosines(snap, stored, chunk_order, meta, query_vec)
                if params.heading_weight else [0.0] * len(meta))
-    for (sc, i), srow, c, e, h in zip(meta, rows, cos.tolist(), evidence.tolist(), heading,
-                                      strict=True):
+    for j, ((sc, i), srow, c, e, h) in enumerate(zip(meta, rows, cos.tolist(),
+                                                     evidence.tolist(), heading, strict=True)):
         terms = set(tokenize(sc.chunk.sentences[i].text))
         overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
         # The heading counts only for what it adds beyond the sentence's own cosine: a
         # sentence under a heading that matches the question better than it does itself.
         gain = max(0.0, h - c)
         score = c + params.term_bonus * overlap + params.heading_weight * gain
-        cands.append(Candidate(sc, i, srow, c, score, e))
+        cands.append(Candidate(sc, i, srow, c, score, e, vecs[j]))
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+def sentence_vectors(snap: IndexSnapshot, rows: list[int]) -> np.ndarray:
+    """Float32 vectors of sentence ``rows`` (in that order), read in one ascending pass."""
+    order = np.argsort(rows)
+    sorted_rows = np.asarray(rows)[order]
+    vecs = np.empty((len(rows), snap.sentence_vectors.shape[1]), dtype=np.float32)
+    vecs[order] = snap.sentence_vectors[sorted_rows]
+    return vecs
 
 
 def heading_cosines(
@@ -142,17 +151,21 @@ def heading_cosines(
     heading_rows: dict[tuple[str, int], int] = {}  # (doc_id, offset) -> sentence row
 
     def remember(sc: StoredChunk) -> None:
+        doc_id = sc.chunk.doc_id
         for sent, srow in zip(sc.chunk.sentences, sc.sentence_rows, strict=True):
-            heading_rows.setdefault((sc.chunk.doc_id, sent.start), srow)
+            heading_rows.setdefault((doc_id, sent.start), srow)
 
     for crow in chunk_order:
         remember(stored[crow])
     looked: set[tuple[str, int]] = set()
     paths: list[list[tuple[str, int]]] = []
+    headings: dict[str, list[tuple[int, int]]] = {}  # doc_id -> its (level, offset)
     for sc, i in meta:
         doc = snap.documents_by_id[sc.chunk.doc_id]
+        if doc.doc_id not in headings:
+            headings[doc.doc_id] = _section_headings(doc)
         start = sc.chunk.sentences[i].start
-        path = _heading_path(doc, start)
+        path = _heading_path(doc.doc_id, headings[doc.doc_id], start)
         missing = [k for k in path if k not in heading_rows]
         ordinal = sc.chunk.ordinal
         while missing and ordinal > 0 and sc.chunk.ordinal - ordinal < lookback:
@@ -160,11 +173,10 @@ def heading_cosines(
             if (doc.doc_id, ordinal) in looked:
                 continue
             looked.add((doc.doc_id, ordinal))
-            row = snap.store.neighbour_row(doc.doc_id, ordinal)
-            if row is None:
+            prev = snap.store.chunk_at(doc.doc_id, ordinal)
+            if prev is None:
                 break
-            for prev in snap.store.chunks([row]).values():
-                remember(prev)
+            remember(prev)
             missing = [k for k in path if k not in heading_rows]
         paths.append([k for k in path if k in heading_rows])
     wanted = sorted({heading_rows[k] for p in paths for k in p})
@@ -175,17 +187,23 @@ def heading_cosines(
     return [by_row[heading_rows[p[-1]]] if p else 0.0 for p in paths]
 
 
-def _heading_path(doc, offset: int) -> list[tuple[str, int]]:  # noqa: ANN001
-    """(doc_id, heading offset) of the headings in force at ``offset``, title excluded."""
+def _section_headings(doc) -> list[tuple[int, int]]:  # noqa: ANN001
+    """(level, offset) of the document's headings in offset order, its title excluded."""
+    title = doc.title.lower()
+    return [(h.level, h.offset) for h in sorted(doc.headings, key=lambda h: h.offset)
+            if h.title.strip().lower() not in title]
+
+
+def _heading_path(doc_id: str, headings: list[tuple[int, int]],
+                  offset: int) -> list[tuple[str, int]]:
+    """(doc_id, heading offset) of the headings in force at ``offset``."""
     path: dict[int, int] = {}  # level -> offset
-    for h in sorted(doc.headings, key=lambda h: h.offset):
-        if h.offset > offset:
+    for level, start in headings:
+        if start > offset:
             break
-        if h.title.strip().lower() in doc.title.lower():  # the document's title
-            continue
-        path = {lv: o for lv, o in path.items() if lv < h.level}
-        path[h.level] = h.offset
-    return [(doc.doc_id, o) for o in path.values()]
+        path = {lv: o for lv, o in path.items() if lv < level}
+        path[level] = start
+    return [(doc_id, o) for o in path.values()]
 
 
 def residual_query(
@@ -230,7 +248,9 @@ def compose(
     for c in cands:
         if len(chosen) >= params.max_sentences or c.score < best - params.margin:
             break
-        v = np.asarray(snap.sentence_vectors[c.row], dtype=np.float32)
+        v = c.vector
+        if v is None:
+            v = np.asarray(snap.sentence_vectors[c.row], dtype=np.float32)
         if any(float(v @ u) >= params.duplicate_cosine for u in chosen_vecs):
             continue
         chosen.append(c)

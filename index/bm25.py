@@ -40,9 +40,10 @@ def _stemmer():  # noqa: ANN202
 
 def tokenize(text: str) -> list[str]:
     """Terms of ``text``: lower-cased words without stopwords, stemmed."""
-    words = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
-    words = [w for w in words if w not in STOPWORDS]
-    return _stemmer().stemWords(words)
+    text = text.lower()
+    if "’" in text:  # the word pattern treats both apostrophes alike
+        text = text.replace("’", "'")
+    return _stemmer().stemWords([w for w in _WORD.findall(text) if w not in STOPWORDS])
 
 
 class BM25Index:
@@ -71,6 +72,9 @@ class BM25Index:
         self.avgdl = float(doc_len.mean()) if n else 0.0
         # Length normalisation of every document, the same for every query.
         self.norm = k1 * (1 - b + b * doc_len / max(self.avgdl, 1e-9))
+        # Per term, tf + norm of its postings: the denominators, made when a term is
+        # first scored (the same float32 values as computing them per query).
+        self._denominators: dict[int, np.ndarray] = {}
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25Index:
@@ -116,7 +120,7 @@ class BM25Index:
         out = np.zeros(len(self.doc_len), dtype=np.float32)
         if not len(self.doc_len):
             return out
-        norm = self.norm
+        k1_1 = self.k1 + 1
         for term, qtf in weighted.items():
             j = self.vocab.get(term)
             if j is None:
@@ -124,7 +128,10 @@ class BM25Index:
             lo, hi = self.indptr[j], self.indptr[j + 1]
             d = self.doc_ids[lo:hi]
             tf = self.tfs[lo:hi]
-            out[d] += qtf * self.idf[j] * tf * (self.k1 + 1) / (tf + norm[d])
+            denom = self._denominators.get(j)
+            if denom is None:
+                denom = self._denominators[j] = tf + self.norm[d]
+            out[d] += qtf * self.idf[j] * tf * k1_1 / denom
         return out
 
     def search(

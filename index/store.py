@@ -121,6 +121,8 @@ _DOC_COLS = (
     "page_labels, page_offsets, headings, chunks, content_hash, size, mtime, indexed_at"
 )
 
+_CHUNK_COLS = "row, chunk_id, doc_id, ordinal, text, page_start, page_end, section, start, end"
+
 
 def _doc_from_row(r: tuple) -> DocumentRow:
     return DocumentRow(
@@ -193,11 +195,11 @@ class Store:
         if not rows:
             return {}
         marks = ",".join("?" * len(rows))
-        found = self.db.execute(
-            "SELECT row, chunk_id, doc_id, ordinal, text, page_start, page_end, section, start,"
-            f" end FROM chunks WHERE row IN ({marks})",
-            rows,
-        ).fetchall()
+        return self._with_sentences(
+            self.db.execute(f"SELECT {_CHUNK_COLS} FROM chunks WHERE row IN ({marks})", rows)
+        )
+
+    def _with_sentences(self, found) -> dict[int, StoredChunk]:  # noqa: ANN001 - a cursor
         out = {
             r[0]: StoredChunk(
                 r[0], Chunk(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9]), []
@@ -239,6 +241,13 @@ class Store:
             "SELECT row FROM chunks WHERE doc_id = ? AND ordinal = ?", (doc_id, ordinal)
         ).fetchone()
         return None if r is None else int(r[0])
+
+    def chunk_at(self, doc_id: str, ordinal: int) -> StoredChunk | None:
+        """The chunk at ``ordinal`` of a document, with its sentences, or None."""
+        found = self._with_sentences(self.db.execute(
+            f"SELECT {_CHUNK_COLS} FROM chunks WHERE doc_id = ? AND ordinal = ?",
+            (doc_id, ordinal)))
+        return next(iter(found.values()), None)
 
     def doc_chunk_rows(self, doc_id: str) -> list[int]:
         return [r[0] for r in self.db.execute(
