@@ -433,8 +433,7 @@ def _embed_cached(
             prepare(total)
         report.encoder = getattr(embedder, "description", embedder.name)
         progress(Progress("embed", 0, total, f"embedding {total} new texts"))
-        # Several model batches per call: fewer round trips, still a cancel check a second.
-        step = batch_size * 4
+        step = batch_size
         for b in range(0, total, step):
             _check(cancel)
             batch = todo[b : b + step]
