@@ -159,6 +159,20 @@ def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 #: Rows used to estimate the distribution of dense scores (a stride sample beyond this).
 DENSE_SAMPLE = 20_000
+#: From this many chunks (up to ``DENSE_SAMPLE``), a prepared snapshot finds its dense
+#: candidates and score statistics with ``index.vectors.CoarseScan``.
+COARSE_MIN = 8_192
+
+
+def prepare_search(snap: IndexSnapshot) -> None:
+    """Build what makes later questions on ``snap`` faster (long-running processes).
+
+    Same rankings: the coarse scan finds exactly the dense candidates an exhaustive scan
+    would; only the dense mean and spread come from the matrix's moments instead of
+    every score (equal up to float rounding).
+    """
+    if COARSE_MIN <= snap.chunk_count <= DENSE_SAMPLE:
+        snap.prepare_coarse_scan()
 
 
 def hybrid_search(
@@ -186,7 +200,16 @@ def hybrid_search(
     whole = not doc_ids
     # Dense: candidates and a sample of the score distribution. Exact search scores every
     # chunk once; the candidates' scores are then looked up, not computed again.
-    if doc_ids or total <= DENSE_SAMPLE:
+    coarse = snap.coarse if whole and total <= DENSE_SAMPLE else None
+    near = coarse.candidates(qv, n) if coarse is not None else None
+    if near is not None:
+        # The rows that can be in the exact top n; their exact scores rank them.
+        d_cand = near[top_n(snap.dense_scores(qv, near), n)]
+        d_stats = coarse.moments(qv)
+
+        def dense_of(cand: np.ndarray) -> np.ndarray:
+            return snap.dense_scores(qv, cand)
+    elif doc_ids or total <= DENSE_SAMPLE:
         dense_rows = snap.dense_scores(qv, None if whole else rows)
         d_ref = dense_rows
         d_cand = rows[top_n(dense_rows, n)]
@@ -206,7 +229,8 @@ def hybrid_search(
 
         def dense_of(cand: np.ndarray) -> np.ndarray:
             return snap.dense_scores(qv, cand)
-    d_stats = moments(d_ref)
+    if near is None:
+        d_stats = moments(d_ref)
 
     def fuse(query: str | dict[str, float]) -> tuple[np.ndarray, ...]:
         """BM25 over every chunk, candidates from both rankings, standardised sum."""

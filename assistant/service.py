@@ -22,6 +22,7 @@ from assistant.retrieve import (
     hybrid_search,
     is_paged,
     pages_label,
+    prepare_search,
     to_passages,
 )
 from corpus.chunking import ChunkingParams
@@ -62,6 +63,7 @@ class Assistant:
         self._embedder = embedder
         self._snap: IndexSnapshot | None = None
         self._lock = threading.RLock()
+        self._warm = False  # warm_up was called: prepare every snapshot for many questions
 
     @classmethod
     def open(
@@ -95,9 +97,11 @@ class Assistant:
         if load is not None:
             load()  # the faster sessions of a long-running process
         self.embedder.encode_query("warm up")
+        self._warm = True
         if self.has_index():
             snap = self.snapshot()
             _ = snap.vectors, snap.bm25, snap.documents_by_id
+            prepare_search(snap)
 
     def has_index(self) -> bool:
         return self.layout.exists()
@@ -115,6 +119,8 @@ class Assistant:
                 # composed while a rebuild publishes) may still be reading it. It closes
                 # its database and releases its pin when the last reader drops it.
                 self._snap = IndexSnapshot(current)
+                if self._warm:
+                    prepare_search(self._snap)
             return self._snap
 
     @property

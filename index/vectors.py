@@ -92,3 +92,94 @@ class VectorIndex:
     def load(cls, path: Path) -> VectorIndex:
         index = faiss.read_index(str(path))
         return cls(index.d, index)
+
+
+def inner_products(query: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """``vectors @ query`` on one thread with FAISS's SIMD kernel (float32, C-contiguous).
+
+    Each score depends only on its own row, so scoring a subset of rows gives exactly
+    the scores the whole matrix would.
+    """
+    n, dim = vectors.shape
+    out = np.empty(n, dtype=np.float32)
+    faiss.fvec_inner_products_ny(faiss.swig_ptr(out), faiss.swig_ptr(query),
+                                 faiss.swig_ptr(vectors), dim, n)
+    return out
+
+
+#: Extra rows the 8-bit scan returns beyond those asked for, to hold the error margin.
+COARSE_EXTRA = 400
+
+
+class CoarseScan:
+    """What exact top-n search and score statistics need, without reading every vector.
+
+    Scoring one query against every row of a float32 matrix reads all of it (30 MB for
+    20,000 chunks), which also pushes the query encoder's weights out of the CPU cache.
+    This keeps an 8-bit copy of the matrix (a quarter of the bytes) and the matrix's
+    first and second moments:
+
+    * ``candidates`` scans the 8-bit copy and returns every row whose approximate score
+      is within twice the worst-case error of the n-th best approximate score. Every row
+      whose exact score reaches the exact n-th best is among them (the error of each
+      approximate score is bounded by the query's norm times the largest reconstruction
+      error, plus float rounding), so exact scores of these rows give exactly the top n
+      an exhaustive scan would, ties included.
+    * ``moments`` gives the mean and standard deviation of a query's scores over every
+      row from the column means and the second-moment matrix (float64): equal to those of
+      the exact scores up to float rounding.
+    """
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        x = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.rows, dim = x.shape
+        faiss.omp_set_num_threads(1)
+        index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit,
+                                           faiss.METRIC_INNER_PRODUCT)
+        index.train(x)
+        index.add(x)
+        self._index = index
+        self._mean = np.zeros(dim, dtype=np.float64)
+        self._second = np.zeros((dim, dim), dtype=np.float64)
+        error = norm = 0.0
+        for lo in range(0, self.rows, 4096):
+            block = x[lo : lo + 4096]
+            decoded = index.sa_decode(index.sa_encode(block))
+            diff = block - decoded
+            error = max(error, float(np.einsum("ij,ij->i", diff, diff).max()))
+            norm = max(norm, float(np.einsum("ij,ij->i", block, block).max()),
+                       float(np.einsum("ij,ij->i", decoded, decoded).max()))
+            b64 = block.astype(np.float64)
+            self._mean += b64.sum(axis=0)
+            self._second += b64.T @ b64
+        self._mean /= max(self.rows, 1)
+        self._second /= max(self.rows, 1)
+        self._error = float(np.sqrt(error))
+        self._norm = float(np.sqrt(norm))
+        u = 2.0**-24  # float32 unit roundoff: a dot product of dim terms is within
+        self._gamma = dim * u / (1 - dim * u)  # gamma * sum|q_i x_i| of the real value
+
+    def candidates(self, query: np.ndarray, n: int) -> np.ndarray | None:
+        """Ascending rows that hold every row of the exact top ``n`` (None: scan all)."""
+        k = min(self.rows, n + COARSE_EXTRA)
+        if n <= 0 or n >= self.rows:
+            return None
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        faiss.omp_set_num_threads(1)
+        approx, ids = self._index.search(q, k)
+        approx, ids = approx[0], ids[0]
+        qn = float(np.linalg.norm(q.astype(np.float64)))
+        delta = qn * (self._error + 2 * self._gamma * self._norm) * 1.001 + 1e-6
+        threshold = float(approx[n - 1]) - 2 * delta
+        if k < self.rows and float(approx[k - 1]) >= threshold:
+            return None  # the margin reaches past what was returned
+        keep = ids[(approx >= threshold) & (ids >= 0)].astype(np.int64)
+        keep.sort()
+        return keep
+
+    def moments(self, query: np.ndarray) -> tuple[float, float]:
+        """Mean and standard deviation of ``query``'s inner products with every row."""
+        q = np.asarray(query, dtype=np.float64).reshape(-1)
+        mean = float(self._mean @ q)
+        var = float(q @ self._second @ q) - mean * mean
+        return mean, float(np.sqrt(max(var, 0.0)))

@@ -76,3 +76,44 @@ def test_filter_by_document_keeps_other_documents_out(snap, fake_embedder):
     football = [d.doc_id for d in snap.documents() if d.source.endswith("football.txt")]
     hits = hybrid_search(snap, qv, q, 5, FusionParams(), doc_ids=football)
     assert _files(snap, hits) == ["football.txt"]
+
+
+def test_a_prepared_snapshot_ranks_exactly_as_an_unprepared_one(snap, fake_embedder,
+                                                                 monkeypatch):
+    monkeypatch.setattr(retrieve, "COARSE_MIN", 1)
+    asked = ["procurement risk for larger contracts", "consortium", "weather in spring",
+             "football on the pitch beside the river"]
+    before = {q: hybrid_search(snap, fake_embedder.encode_query(q), q, 4, FusionParams())
+              for q in asked}
+    retrieve.prepare_search(snap)
+    assert snap.coarse is not None
+    for q in asked:
+        after = hybrid_search(snap, fake_embedder.encode_query(q), q, 4, FusionParams())
+        assert [(h.row, h.dense, h.bm25) for h in after] == [
+            (h.row, h.dense, h.bm25) for h in before[q]]
+        assert [h.score for h in after] == pytest.approx([h.score for h in before[q]],
+                                                         rel=1e-5)
+
+
+def test_a_warm_assistant_prepares_the_generation_a_reindex_publishes(
+        tmp_path, fake_embedder, monkeypatch):
+    from assistant.service import Assistant
+
+    monkeypatch.setattr(retrieve, "COARSE_MIN", 1)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("weather.txt", "football.txt"):
+        (folder / name).write_text(DOCS[name], encoding="utf-8")
+    assistant = Assistant.open(tmp_path / "index", embedder=fake_embedder)
+    assistant.index([folder])
+    assistant.warm_up()
+    first = assistant.snapshot()
+    assert first.coarse is not None
+    q = "consortium bidding for larger contracts"
+    assert "consortium.txt" not in {p.source.rsplit("/", 1)[-1] for p in assistant.search(q)}
+    (folder / "consortium.txt").write_text(DOCS["consortium.txt"], encoding="utf-8")
+    assistant.index()
+    second = assistant.snapshot()
+    assert second is not first and second.coarse is not None
+    assert second.coarse.rows == second.chunk_count
+    assert assistant.search(q)[0].source.endswith("consortium.txt")

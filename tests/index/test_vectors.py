@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.vectors import VectorIndex
+from index.vectors import CoarseScan, VectorIndex, inner_products
 
 
 def _unit(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
@@ -97,3 +97,34 @@ def test_snapshot_dense_scores_match_numpy(tmp_path, fake_embedder):
         assert snap.dense_scores(q, np.array([], dtype=np.int64)).shape == (0,)
     finally:
         snap.close()
+
+
+def _top(scores: np.ndarray, n: int) -> list[int]:
+    return np.argsort(-scores, kind="stable")[:n].tolist()
+
+
+def test_coarse_scan_candidates_hold_the_exact_top_n_ties_included():
+    rng = np.random.default_rng(5)
+    x = _unit(rng, 3000, 48)
+    x[1500:1520] = x[7]  # exact duplicates: tied scores, ranked by row
+    x[2000:2010] = x[2999]
+    scan = CoarseScan(x)
+    queries = np.vstack([_unit(rng, 60, 48), x[[7, 2999, 100]]])
+    for q in queries:
+        exact = inner_products(q, x)  # the kernel retrieval scores with
+        for n in (1, 10, 100):
+            near = scan.candidates(q, n)
+            assert near is not None
+            assert np.all(np.diff(near) > 0)
+            assert near[_top(inner_products(q, x[near]), n)].tolist() == _top(exact, n)
+        mean, sd = scan.moments(q)
+        assert mean == pytest.approx(float(exact.mean()), rel=1e-5, abs=1e-7)
+        assert sd == pytest.approx(float(exact.std()), rel=1e-5)
+
+
+def test_coarse_scan_declines_what_it_cannot_bound():
+    rng = np.random.default_rng(6)
+    x = _unit(rng, 200, 16)
+    scan = CoarseScan(x)
+    assert scan.candidates(x[0], 0) is None
+    assert scan.candidates(x[0], 200) is None  # all rows: scan them exactly instead
