@@ -158,6 +158,16 @@ def heading_cosines(
     for crow in chunk_order:
         remember(stored[crow])
     looked: set[tuple[str, int]] = set()
+    earlier: dict[tuple[str, int], StoredChunk | None] = {}  # chunks read for lookback
+
+    def chunk_at(doc_id: str, ordinal: int) -> StoredChunk | None:
+        if (doc_id, ordinal) not in earlier:  # read the lookback window in one query
+            first = max(0, ordinal - lookback + 1)
+            found = snap.store.chunks_between(doc_id, first, ordinal)
+            for o in range(first, ordinal + 1):
+                earlier.setdefault((doc_id, o), found.get(o))
+        return earlier[(doc_id, ordinal)]
+
     paths: list[list[tuple[str, int]]] = []
     headings: dict[str, list[tuple[int, int]]] = {}  # doc_id -> its (level, offset)
     for sc, i in meta:
@@ -173,7 +183,7 @@ def heading_cosines(
             if (doc.doc_id, ordinal) in looked:
                 continue
             looked.add((doc.doc_id, ordinal))
-            prev = snap.store.chunk_at(doc.doc_id, ordinal)
+            prev = chunk_at(doc.doc_id, ordinal)
             if prev is None:
                 break
             remember(prev)

@@ -62,10 +62,21 @@ def standardise(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
 
 
 def moments(reference: np.ndarray) -> tuple[float, float]:
-    """Mean and standard deviation of ``reference`` (0, 0 when it is empty)."""
-    if not len(reference):
+    """Mean and standard deviation of ``reference`` (0, 0 when it is empty).
+
+    The values of ``reference.mean()`` and ``reference.std()``, bit for bit (numpy's own
+    steps, in the array's dtype), with the sum computed once instead of twice.
+    """
+    n = len(reference)
+    if not n:
         return 0.0, 0.0
-    return float(reference.mean()), float(reference.std())
+    a = np.asarray(reference)
+    if a.ndim != 1 or a.dtype not in (np.float32, np.float64):
+        return float(a.mean()), float(a.std())
+    mean = np.add.reduce(a) / n
+    dev = a - mean
+    np.multiply(dev, dev, out=dev)
+    return float(mean), float(np.sqrt(np.add.reduce(dev) / n))
 
 
 def zscores(values: np.ndarray, stats: tuple[float, float]) -> np.ndarray:
@@ -139,10 +150,11 @@ def top_n(scores: np.ndarray, n: int) -> np.ndarray:
         return np.argsort(-scores, kind="stable")
     if n <= 0:
         return np.zeros(0, dtype=np.int64)
-    neg = -scores
-    kth = np.partition(neg, n - 1)[n - 1]
-    keep = np.flatnonzero(neg <= kth)
-    return keep[np.argsort(neg[keep], kind="stable")][:n]
+    kth = np.partition(scores, len(scores) - n)[len(scores) - n]  # the n-th highest
+    above = np.flatnonzero(scores > kth)
+    above = above[np.argsort(-scores[above], kind="stable")]
+    # Scores equal to the n-th highest come last, in position order, as many as fit.
+    return np.concatenate((above, np.flatnonzero(scores == kth)[: n - len(above)]))
 
 
 def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

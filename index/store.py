@@ -242,12 +242,12 @@ class Store:
         ).fetchone()
         return None if r is None else int(r[0])
 
-    def chunk_at(self, doc_id: str, ordinal: int) -> StoredChunk | None:
-        """The chunk at ``ordinal`` of a document, with its sentences, or None."""
+    def chunks_between(self, doc_id: str, first: int, last: int) -> dict[int, StoredChunk]:
+        """A document's chunks with ordinals ``first..last``, by ordinal, with sentences."""
         found = self._with_sentences(self.db.execute(
-            f"SELECT {_CHUNK_COLS} FROM chunks WHERE doc_id = ? AND ordinal = ?",
-            (doc_id, ordinal)))
-        return next(iter(found.values()), None)
+            f"SELECT {_CHUNK_COLS} FROM chunks WHERE doc_id = ? AND ordinal BETWEEN ? AND ?",
+            (doc_id, first, last)))
+        return {sc.chunk.ordinal: sc for sc in found.values()}
 
     def doc_chunk_rows(self, doc_id: str) -> list[int]:
         return [r[0] for r in self.db.execute(

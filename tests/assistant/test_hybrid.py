@@ -117,3 +117,17 @@ def test_a_warm_assistant_prepares_the_generation_a_reindex_publishes(
     assert second is not first and second.coarse is not None
     assert second.coarse.rows == second.chunk_count
     assert assistant.search(q)[0].source.endswith("consortium.txt")
+
+
+def test_top_n_and_moments_equal_a_full_stable_sort_and_numpy():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for trial in range(300):
+        m = int(rng.integers(1, 300))
+        scores = (rng.integers(0, 4, m) if trial % 2 else rng.standard_normal(m))
+        scores = scores.astype(np.float32)  # many ties when trial is odd
+        full = np.argsort(-scores, kind="stable")
+        for n in (1, 3, 50, m):
+            assert retrieve.top_n(scores, n).tolist() == full[:n].tolist()
+        assert retrieve.moments(scores) == (float(scores.mean()), float(scores.std()))
