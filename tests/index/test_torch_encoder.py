@@ -113,3 +113,20 @@ def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monke
     finally:
         s32.close()
         s16.close()
+
+
+def test_thread_tuner_moves_to_the_faster_setting_and_back():
+    tuner = torch_encoder.ThreadTuner(cores=2, probe_every=4)
+    speed = {2: 1.0, 1: 3.0}  # seconds per unit of work: two threads faster (idle machine)
+    used = []
+    for _ in range(12):
+        t = tuner.next()
+        used.append(t)
+        tuner.record(t, speed[t], 1.0)
+    assert tuner.current == 2 and used.count(1) == 3  # only the probes ran on one thread
+    speed = {2: 6.0, 1: 3.0}  # the machine got busy: two threads now wait on each other
+    for _ in range(12):
+        t = tuner.next()
+        tuner.record(t, speed[t], 1.0)
+    assert tuner.current == 1
+    assert torch_encoder.ThreadTuner(cores=1).next() == 1
