@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.records import Passage
-from index.bm25 import tokenize
+from index.bm25 import ForwardIndex, tokenize
 from index.reader import IndexSnapshot
 from index.store import DocumentRow, StoredChunk
 
@@ -96,11 +97,6 @@ def feedback_terms(
     weight; the ``n_terms`` heaviest terms get ``weight`` of the query mass and the
     question's own terms the rest.
     """
-    q_terms = Counter(tokenize(question))
-    total_q = sum(q_terms.values())
-    out: dict[str, float] = {}
-    if total_q:
-        out = {t: (1 - weight) * f / total_q for t, f in q_terms.items()}
     pool: dict[str, float] = {}
     get = pool.get
     for text, w in zip(texts, weights.tolist(), strict=True):
@@ -111,6 +107,80 @@ def feedback_terms(
                 pool[t] = get(t, 0.0) + w * f / n
     # Ties keep first-seen order, as Counter.most_common does.
     top = heapq.nlargest(n_terms, pool.items(), key=itemgetter(1))
+    return _expanded(question, top, weight)
+
+
+def indexed_feedback_terms(
+    forward: ForwardIndex,
+    rows: list[int],
+    weights: np.ndarray,
+    question: str,
+    n_terms: int,
+    weight: float,
+    text_of: Callable[[int], str],
+) -> dict[str, float]:
+    """``feedback_terms`` of the texts of chunk ``rows``, read from the index's term counts.
+
+    The same dict, in the same order, with the same floats, without tokenising the
+    texts: a term's pool weight is the sum of weight * tf / length over the texts in
+    order (``bincount`` adds in input order, as the loop does); the heaviest terms are
+    taken with ties in first-seen order, that is by the first text a term occurs in and,
+    within that text, by where it first occurs. Only for ties within one text is that
+    text (``text_of(row)``) read and tokenised.
+    """
+    ws = weights.tolist()
+    ids, parts, text_at = [], [], []
+    for i, r in enumerate(rows):
+        lo, hi = int(forward.indptr[r]), int(forward.indptr[r + 1])
+        if hi > lo:
+            ids.append(forward.term_ids[lo:hi])
+            parts.append(ws[i] * forward.tfs[lo:hi].astype(np.float64) / int(forward.doc_len[r]))
+            text_at.append(np.full(hi - lo, i, dtype=np.int64))
+    top: list[tuple[str, float]] = []
+    if ids and n_terms > 0:
+        all_ids = np.concatenate(ids)
+        by_term = np.argsort(all_ids, kind="stable")  # a term's entries stay in text order
+        sorted_ids = all_ids[by_term]
+        new = np.empty(len(sorted_ids), dtype=bool)
+        new[0] = True
+        np.not_equal(sorted_ids[1:], sorted_ids[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        distinct = sorted_ids[starts].tolist()
+        slot = np.empty(len(all_ids), dtype=np.int64)
+        slot[by_term] = np.cumsum(new) - 1
+        pool = np.bincount(slot, weights=np.concatenate(parts), minlength=len(distinct))
+        first_text = np.concatenate(text_at)[by_term[starts]]
+        order = np.lexsort((first_text, -pool)).tolist()
+        pw, ft = pool[order].tolist(), first_text[order].tolist()
+        k = min(n_terms, len(order))
+        end = k  # terms tied with the k-th in weight and first text may come before it
+        while end < len(order) and pw[end] == pw[k - 1] and ft[end] == ft[k - 1]:
+            end += 1
+        chosen: list[int] = []
+        i = 0
+        while i < end:
+            j = i + 1
+            while j < end and pw[j] == pw[i] and ft[j] == ft[i]:
+                j += 1
+            group = order[i:j]
+            if len(group) > 1:  # first occurrence in their text decides
+                first_at: dict[str, int] = {}
+                for pos, term in enumerate(tokenize(text_of(rows[ft[i]]))):
+                    first_at.setdefault(term, pos)
+                group.sort(key=lambda g: first_at[forward.names[distinct[g]]])
+            chosen += group
+            i = j
+        top = [(forward.names[distinct[g]], float(pool[g])) for g in chosen[:k]]
+    return _expanded(question, top, weight)
+
+
+def _expanded(question: str, top: list[tuple[str, float]], weight: float) -> dict[str, float]:
+    """The question's terms with ``1 - weight`` of the mass, then ``top`` with ``weight``."""
+    q_terms = Counter(tokenize(question))
+    total_q = sum(q_terms.values())
+    out: dict[str, float] = {}
+    if total_q:
+        out = {t: (1 - weight) * f / total_q for t, f in q_terms.items()}
     mass = sum(v for _, v in top)
     if mass > 0:
         for t, v in top:
@@ -181,10 +251,13 @@ def prepare_search(snap: IndexSnapshot) -> None:
 
     Same rankings: the coarse scan finds exactly the dense candidates an exhaustive scan
     would; only the dense mean and spread come from the matrix's moments instead of
-    every score (equal up to float rounding).
+    every score (equal up to float rounding). The BM25 postings, transposed, give the
+    feedback passages' term counts without tokenising them (the same expanded query).
     """
     if COARSE_MIN <= snap.chunk_count <= DENSE_SAMPLE:
         snap.prepare_coarse_scan()
+    if snap.chunk_count <= DENSE_SAMPLE:
+        snap.prepare_forward()
 
 
 def hybrid_search(
@@ -258,11 +331,17 @@ def hybrid_search(
 
     if params.feedback_weight > 0 and params.feedback_docs > 0 and params.feedback_terms > 0:
         top = np.argsort(-fused, kind="stable")[: params.feedback_docs]
-        found = snap.store.chunk_texts(cand[top].tolist())
-        texts = [found[r] for r in cand[top].tolist()]
+        rows_fb = cand[top].tolist()
         w = np.exp(fused[top] - fused[top].max())
-        expanded = feedback_terms(texts, w, question, params.feedback_terms,
-                                  params.feedback_weight)
+        forward = snap.bm25.forward
+        if forward is not None:
+            expanded = indexed_feedback_terms(
+                forward, rows_fb, w, question, params.feedback_terms, params.feedback_weight,
+                lambda r: snap.store.chunk_texts([r])[r])
+        else:
+            found = snap.store.chunk_texts(rows_fb)
+            expanded = feedback_terms([found[r] for r in rows_fb], w, question,
+                                      params.feedback_terms, params.feedback_weight)
         bm_all, cand, d_scores, fused = fuse(expanded)
 
     order = np.lexsort((cand, -fused))[:k]

@@ -75,6 +75,9 @@ class BM25Index:
         # Per term, tf + norm of its postings: the denominators, made when a term is
         # first scored (the same float32 values as computing them per query).
         self._denominators: dict[int, np.ndarray] = {}
+        self.forward: ForwardIndex | None = None
+        """Each document's term counts, once ``IndexSnapshot.prepare_forward`` set them."""
+
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25Index:
@@ -170,3 +173,39 @@ class BM25Index:
             vocab, arr("indptr.npy"), arr("doc_ids.npy"), arr("tfs.npy"), arr("doc_len.npy"),
             k1=meta["k1"], b=meta["b"],
         )
+
+
+class ForwardIndex:
+    """The postings transposed: each document's distinct terms and their frequencies.
+
+    What ``Counter(tokenize(text))`` gives for an indexed text, read from the index
+    instead of tokenising again; terms of a document come in term-id (alphabetical)
+    order, not in the order they first occur in the text.
+    """
+
+    def __init__(self, indptr: np.ndarray, term_ids: np.ndarray, tfs: np.ndarray,
+                 names: list[str], doc_len: np.ndarray) -> None:
+        self.indptr = indptr
+        self.term_ids = term_ids
+        self.tfs = tfs
+        self.names = names
+        self.doc_len = doc_len
+
+    @classmethod
+    def of(cls, bm: BM25Index) -> ForwardIndex:
+        n_docs = len(bm.doc_len)
+        per_term = np.diff(bm.indptr)
+        term_of = np.repeat(np.arange(len(per_term), dtype=np.int32), per_term)
+        by_doc = np.argsort(bm.doc_ids, kind="stable")  # keeps term order within a doc
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(bm.doc_ids, minlength=n_docs), out=indptr[1:])
+        names = [""] * len(bm.vocab)
+        for term, j in bm.vocab.items():
+            names[j] = term
+        return cls(indptr, term_of[by_doc], bm.tfs[by_doc], names, bm.doc_len)
+
+    def counts(self, doc: int) -> dict[str, int]:
+        """Term frequencies of document ``doc``."""
+        lo, hi = self.indptr[doc], self.indptr[doc + 1]
+        return {self.names[j]: int(f) for j, f in zip(self.term_ids[lo:hi].tolist(),
+                                                      self.tfs[lo:hi].tolist(), strict=True)}

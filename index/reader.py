@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from index.bm25 import BM25Index
+from index.bm25 import BM25Index, ForwardIndex, tokenize
 from index.layout import IndexLayout, NoIndex, pin_generation
 from index.store import DocumentRow, Store
 from index.vectors import CoarseScan, VectorIndex, inner_products
@@ -86,6 +87,25 @@ class IndexSnapshot:
             if self.coarse is None:
                 self.coarse = CoarseScan(np.asarray(self.chunk_vectors))
             return self.coarse
+
+    def prepare_forward(self, sample: int = 32) -> bool:
+        """Give the BM25 index its per-document term counts, if they match the texts.
+
+        A sample of chunks is tokenised and compared with the transposed postings: an
+        index whose keyword terms came from another tokeniser keeps tokenising instead.
+        """
+        bm = self.bm25
+        if bm.forward is not None:
+            return True
+        forward = ForwardIndex.of(bm)
+        n = len(bm.doc_len)
+        rows = sorted({int(r) for r in np.linspace(0, n - 1, min(sample, n))}) if n else []
+        for row, text in self.store.chunk_texts(rows).items():
+            toks = tokenize(text)
+            if Counter(toks) != forward.counts(row) or len(toks) != int(bm.doc_len[row]):
+                return False
+        bm.forward = forward
+        return True
 
     @cached_property
     def sentence_vectors(self) -> np.ndarray:

@@ -131,3 +131,30 @@ def test_top_n_and_moments_equal_a_full_stable_sort_and_numpy():
         for n in (1, 3, 50, m):
             assert retrieve.top_n(scores, n).tolist() == full[:n].tolist()
         assert retrieve.moments(scores) == (float(scores.mean()), float(scores.std()))
+
+
+def test_feedback_from_the_index_equals_feedback_from_tokenised_texts(snap):
+    import numpy as np
+
+    assert snap.prepare_forward()
+    texts = snap.store.chunk_texts(list(range(snap.chunk_count)))
+    rows = list(range(snap.chunk_count))
+    rng = np.random.default_rng(0)
+    for trial in range(50):
+        chosen = rng.permutation(rows)[: 1 + trial % len(rows)].tolist()
+        weights = rng.choice([1.0, 0.5, 0.25], len(chosen))  # equal weights: tied terms
+        for n_terms in (1, 3, 10):
+            expected = retrieve.feedback_terms([texts[r] for r in chosen], weights,
+                                               "consortium risk", n_terms, 0.3)
+            got = retrieve.indexed_feedback_terms(snap.bm25.forward, chosen, weights,
+                                                  "consortium risk", n_terms, 0.3,
+                                                  texts.__getitem__)
+            assert list(got.items()) == list(expected.items())
+
+
+def test_an_index_tokenised_differently_keeps_tokenising_its_feedback(snap, monkeypatch):
+    import index.reader
+
+    monkeypatch.setattr(index.reader, "tokenize", lambda text: text.lower().split())
+    assert not snap.prepare_forward()
+    assert snap.bm25.forward is None

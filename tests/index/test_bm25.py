@@ -32,3 +32,16 @@ def test_search_ranks_and_skips_zero_scores(tmp_path):
     idx.save(tmp_path / "bm25")
     again = BM25Index.load(tmp_path / "bm25")
     assert np.allclose(again.scores("ownership stake"), idx.scores("ownership stake"))
+
+
+def test_forward_index_gives_each_documents_term_counts():
+    from collections import Counter
+
+    from index.bm25 import ForwardIndex
+
+    texts = ["Mutuals' partners share partners' risks, and partners win.", "", "the of and",
+             "Consortium bidding: consortium members bid together."]
+    fwd = ForwardIndex.of(BM25Index.build(texts))
+    for doc, text in enumerate(texts):
+        assert fwd.counts(doc) == Counter(tokenize(text))
+        assert int(fwd.doc_len[doc]) == len(tokenize(text))
