@@ -158,12 +158,13 @@ def heading_cosines(
     for crow in chunk_order:
         remember(stored[crow])
     looked: set[tuple[str, int]] = set()
-    earlier: dict[tuple[str, int], StoredChunk | None] = {}  # chunks read for lookback
+    # Sentence starts of chunks before a sentence's own, read a lookback window at a time.
+    earlier: dict[tuple[str, int], list[tuple[int, int]] | None] = {}
 
-    def chunk_at(doc_id: str, ordinal: int) -> StoredChunk | None:
-        if (doc_id, ordinal) not in earlier:  # read the lookback window in one query
+    def starts_at(doc_id: str, ordinal: int) -> list[tuple[int, int]] | None:
+        if (doc_id, ordinal) not in earlier:
             first = max(0, ordinal - lookback + 1)
-            found = snap.store.chunks_between(doc_id, first, ordinal)
+            found = snap.store.sentence_starts(doc_id, first, ordinal)
             for o in range(first, ordinal + 1):
                 earlier.setdefault((doc_id, o), found.get(o))
         return earlier[(doc_id, ordinal)]
@@ -183,10 +184,11 @@ def heading_cosines(
             if (doc.doc_id, ordinal) in looked:
                 continue
             looked.add((doc.doc_id, ordinal))
-            prev = chunk_at(doc.doc_id, ordinal)
+            prev = starts_at(doc.doc_id, ordinal)
             if prev is None:
                 break
-            remember(prev)
+            for offset, srow in prev:
+                heading_rows.setdefault((doc.doc_id, offset), srow)
             missing = [k for k in path if k not in heading_rows]
         paths.append([k for k in path if k in heading_rows])
     wanted = sorted({heading_rows[k] for p in paths for k in p})

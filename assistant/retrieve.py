@@ -289,11 +289,26 @@ def hybrid_search(
     near = coarse.candidates(qv, n) if coarse is not None else None
     if near is not None:
         # The rows that can be in the exact top n; their exact scores rank them.
-        d_cand = near[top_n(snap.dense_scores(qv, near), n)]
+        near_scores = snap.dense_scores(qv, near)
+        d_cand = near[top_n(near_scores, n)]
         d_stats = coarse.moments(qv)
+        known = [near, near_scores]  # rows scored so far (ascending) and their scores
 
         def dense_of(cand: np.ndarray) -> np.ndarray:
-            return snap.dense_scores(qv, cand)
+            """Exact scores of ``cand`` (ascending rows), each row scored once."""
+            rows_k, scores_k = known
+            at = np.minimum(np.searchsorted(rows_k, cand), len(rows_k) - 1)
+            hit = rows_k[at] == cand
+            out = np.empty(len(cand), dtype=np.float32)
+            out[hit] = scores_k[at[hit]]
+            missing = cand[~hit]
+            if len(missing):
+                new = snap.dense_scores(qv, missing)
+                out[~hit] = new
+                merged = np.concatenate((rows_k, missing))
+                order = np.argsort(merged, kind="stable")
+                known[:] = [merged[order], np.concatenate((scores_k, new))[order]]
+            return out
     elif doc_ids or total <= DENSE_SAMPLE:
         dense_rows = snap.dense_scores(qv, None if whole else rows)
         d_ref = dense_rows

@@ -134,7 +134,10 @@ class BM25Index:
             denom = self._denominators.get(j)
             if denom is None:
                 denom = self._denominators[j] = tf + self.norm[d]
-            out[d] += qtf * self.idf[j] * tf * k1_1 / denom
+            part = np.multiply(qtf * self.idf[j], tf)  # the same float32 steps, in place
+            part *= k1_1
+            part /= denom
+            out[d] += part
         return out
 
     def search(

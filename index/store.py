@@ -242,12 +242,22 @@ class Store:
         ).fetchone()
         return None if r is None else int(r[0])
 
-    def chunks_between(self, doc_id: str, first: int, last: int) -> dict[int, StoredChunk]:
-        """A document's chunks with ordinals ``first..last``, by ordinal, with sentences."""
-        found = self._with_sentences(self.db.execute(
-            f"SELECT {_CHUNK_COLS} FROM chunks WHERE doc_id = ? AND ordinal BETWEEN ? AND ?",
-            (doc_id, first, last)))
-        return {sc.chunk.ordinal: sc for sc in found.values()}
+    def sentence_starts(self, doc_id: str, first: int, last: int
+                        ) -> dict[int, list[tuple[int, int]]]:
+        """(start, sentence row) of each sentence of a document's chunks ``first..last``.
+
+        Keyed by chunk ordinal, in sentence-row order; a chunk without sentences maps to
+        an empty list, a missing chunk is absent.
+        """
+        out: dict[int, list[tuple[int, int]]] = {}
+        for ordinal, start, srow in self.db.execute(
+            "SELECT c.ordinal, s.start, s.row FROM chunks c LEFT JOIN sentences s"
+            " ON s.chunk_row = c.row WHERE c.doc_id = ? AND c.ordinal BETWEEN ? AND ?"
+            " ORDER BY c.ordinal, s.row", (doc_id, first, last)):
+            found = out.setdefault(ordinal, [])
+            if srow is not None:
+                found.append((start, srow))
+        return out
 
     def doc_chunk_rows(self, doc_id: str) -> list[int]:
         return [r[0] for r in self.db.execute(
