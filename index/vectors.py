@@ -116,15 +116,17 @@ class CoarseScan:
 
     Scoring one query against every row of a float32 matrix reads all of it (30 MB for
     20,000 chunks), which also pushes the query encoder's weights out of the CPU cache.
-    This keeps an 8-bit copy of the matrix (a quarter of the bytes) and the matrix's
+    This keeps an 8-bit copy of the matrix (a quarter of the bytes; each dimension
+    centred and scaled to -1..1, then FAISS's uniform 8-bit codes, whose scan is faster
+    than per-dimension ranges; the scale is folded into the query) and the matrix's
     first and second moments:
 
     * ``candidates`` scans the 8-bit copy and returns every row whose approximate score
-      is within twice the worst-case error of the n-th best approximate score. Every row
-      whose exact score reaches the exact n-th best is among them (the error of each
-      approximate score is bounded by the query's norm times the largest reconstruction
-      error, plus float rounding), so exact scores of these rows give exactly the top n
-      an exhaustive scan would, ties included.
+      is within twice the worst-case error of the n-th best approximate score. The error
+      of each approximate score is at most the query's norm times the largest
+      reconstruction error, plus float rounding, so every row whose exact score reaches
+      the exact n-th best is among them: exact scores of these rows give exactly the top
+      n an exhaustive scan would, ties included.
     * ``moments`` gives the mean and standard deviation of a query's scores over every
       row from the column means and the second-moment matrix (float64): equal to those of
       the exact scores up to float rounding.
@@ -133,43 +135,51 @@ class CoarseScan:
     def __init__(self, vectors: np.ndarray) -> None:
         x = np.ascontiguousarray(vectors, dtype=np.float32)
         self.rows, dim = x.shape
-        faiss.omp_set_num_threads(1)
-        index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit,
+        lo = x.min(axis=0).astype(np.float64) if self.rows else np.zeros(dim)
+        hi = x.max(axis=0).astype(np.float64) if self.rows else np.zeros(dim)
+        self._centre = (lo + hi) / 2
+        half = (hi - lo) / 2
+        self._half = np.where(half > 0, half, 1.0)  # a constant dimension: any scale
+        index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit_uniform,
                                            faiss.METRIC_INNER_PRODUCT)
-        index.train(x)
-        index.add(x)
-        self._index = index
+        faiss.omp_set_num_threads(1)
+        index.train(np.array([[-1.0] * dim, [1.0] * dim], dtype=np.float32))
         self._mean = np.zeros(dim, dtype=np.float64)
         self._second = np.zeros((dim, dim), dtype=np.float64)
-        error = norm = 0.0
-        for lo in range(0, self.rows, 4096):
-            block = x[lo : lo + 4096]
-            decoded = index.sa_decode(index.sa_encode(block))
-            diff = block - decoded
+        error = spread = norm = 0.0
+        for start in range(0, self.rows, 4096):
+            block = x[start : start + 4096].astype(np.float64)
+            unit = ((block - self._centre) / self._half).astype(np.float32)
+            codes = index.sa_encode(unit)
+            index.add_sa_codes(codes)
+            kept = index.sa_decode(codes).astype(np.float64) * self._half  # minus centre
+            diff = block - self._centre - kept
             error = max(error, float(np.einsum("ij,ij->i", diff, diff).max()))
-            norm = max(norm, float(np.einsum("ij,ij->i", block, block).max()),
-                       float(np.einsum("ij,ij->i", decoded, decoded).max()))
-            b64 = block.astype(np.float64)
-            self._mean += b64.sum(axis=0)
-            self._second += b64.T @ b64
+            spread = max(spread, float(np.einsum("ij,ij->i", kept, kept).max()))
+            norm = max(norm, float(np.einsum("ij,ij->i", block, block).max()))
+            self._mean += block.sum(axis=0)
+            self._second += block.T @ block
+        self._index = index
         self._mean /= max(self.rows, 1)
         self._second /= max(self.rows, 1)
         self._error = float(np.sqrt(error))
-        self._norm = float(np.sqrt(norm))
-        u = 2.0**-24  # float32 unit roundoff: a dot product of dim terms is within
-        self._gamma = dim * u / (1 - dim * u)  # gamma * sum|q_i x_i| of the real value
+        u = 2.0**-24  # float32 unit roundoff; a dot product of dim terms is within
+        gamma = dim * u / (1 - dim * u)  # gamma * sum|a_i b_i| of the real value
+        # Rounding of the scaled query and of decoding (3u), of the 8-bit dot product and
+        # of the exact one (gamma each).
+        self._rounding = (gamma + 3 * u) * float(np.sqrt(spread)) + gamma * float(np.sqrt(norm))
 
     def candidates(self, query: np.ndarray, n: int) -> np.ndarray | None:
         """Ascending rows that hold every row of the exact top ``n`` (None: scan all)."""
         k = min(self.rows, n + COARSE_EXTRA)
         if n <= 0 or n >= self.rows:
             return None
-        q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        q = np.asarray(query, dtype=np.float64).reshape(-1)
+        scaled = (q * self._half).astype(np.float32).reshape(1, -1)
         faiss.omp_set_num_threads(1)
-        approx, ids = self._index.search(q, k)
+        approx, ids = self._index.search(scaled, k)  # minus q . centre, the same for all
         approx, ids = approx[0], ids[0]
-        qn = float(np.linalg.norm(q.astype(np.float64)))
-        delta = qn * (self._error + 2 * self._gamma * self._norm) * 1.001 + 1e-6
+        delta = float(np.linalg.norm(q)) * (self._error + self._rounding) * 1.001 + 1e-6
         threshold = float(approx[n - 1]) - 2 * delta
         if k < self.rows and float(approx[k - 1]) >= threshold:
             return None  # the margin reaches past what was returned

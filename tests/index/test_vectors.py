@@ -108,6 +108,7 @@ def test_coarse_scan_candidates_hold_the_exact_top_n_ties_included():
     x = _unit(rng, 3000, 48)
     x[1500:1520] = x[7]  # exact duplicates: tied scores, ranked by row
     x[2000:2010] = x[2999]
+    x[:, 5] = 0.125  # a constant dimension
     scan = CoarseScan(x)
     queries = np.vstack([_unit(rng, 60, 48), x[[7, 2999, 100]]])
     for q in queries:
