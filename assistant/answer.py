@@ -83,8 +83,24 @@ def score_sentences(
     params: AnswerParams,
 ) -> list[Candidate]:
     """Every usable sentence of the given chunks, scored against the question."""
-    q_terms = set(tokenize(question))
-    cands: list[Candidate] = []
+    found = _evidence(snap, stored, chunk_order, query_vec, params)
+    if found is None:
+        return []
+    return _scored(snap, stored, chunk_order, query_vec, question, params, *found,
+                   within=None)
+
+
+def _evidence(
+    snap: IndexSnapshot,
+    stored: dict[int, StoredChunk],
+    chunk_order: list[int],
+    query_vec: np.ndarray,
+    params: AnswerParams,
+) -> tuple[list[tuple[StoredChunk, int]], list[int], np.ndarray, list[float]] | None:
+    """The usable sentences (chunk, index), their rows, vectors and evidence; None if none.
+
+    Enough to decide whether to abstain: the evidence score needs no terms or headings.
+    """
     seen_spans: set[tuple[str, int, int]] = set()
     rows: list[int] = []
     meta: list[tuple[StoredChunk, int]] = []
@@ -103,21 +119,56 @@ def score_sentences(
             rows.append(srow)
             meta.append((sc, i))
     if not rows:
-        return []
+        return None
     vecs = sentence_vectors(snap, rows)
-    cos = vecs @ query_vec
-    evidence = vecs @ residual_query(snap, chunk_order, query_vec, params)
+    evidence = (vecs @ residual_query(snap, chunk_order, query_vec, params)).tolist()
+    return meta, rows, vecs, evidence
+
+
+def _scored(
+    snap: IndexSnapshot,
+    stored: dict[int, StoredChunk],
+    chunk_order: list[int],
+    query_vec: np.ndarray,
+    question: str,
+    params: AnswerParams,
+    meta: list[tuple[StoredChunk, int]],
+    rows: list[int],
+    vecs: np.ndarray,
+    evidence: list[float],
+    within: float | None,
+) -> list[Candidate]:
+    """The sentences scored and sorted best first (ties in chunk order).
+
+    With ``within`` set, only sentences that may score within ``within`` of the best are
+    returned: a sentence's terms are read only while its score without them plus the
+    largest term bonus could still reach that far (the rest would rank below them all).
+    """
+    q_terms = set(tokenize(question))
+    cos = (vecs @ query_vec).tolist()
     heading = (heading_cosines(snap, stored, chunk_order, meta, query_vec)
                if params.heading_weight else [0.0] * len(meta))
-    for j, ((sc, i), srow, c, e, h) in enumerate(zip(meta, rows, cos.tolist(),
-                                                     evidence.tolist(), heading, strict=True)):
-        terms = set(tokenize(sc.chunk.sentences[i].text))
-        overlap = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
-        # The heading counts only for what it adds beyond the sentence's own cosine: a
-        # sentence under a heading that matches the question better than it does itself.
-        gain = max(0.0, h - c)
-        score = c + params.term_bonus * overlap + params.heading_weight * gain
-        cands.append(Candidate(sc, i, srow, c, score, e, vecs[j]))
+    # The heading counts only for what it adds beyond the sentence's own cosine: a
+    # sentence under a heading that matches the question better than it does itself.
+    gain = [max(0.0, h - c) for h, c in zip(heading, cos, strict=True)]
+    # At least the score whatever the overlap (0..1) turns out to be.
+    most = max(params.term_bonus * (1.0 if q_terms else 0.0), 0.0)
+    bound = [c + most + params.heading_weight * g for c, g in zip(cos, gain, strict=True)]
+    best = float("-inf")
+    scores: dict[int, float] = {}
+    for j in sorted(range(len(meta)), key=bound.__getitem__, reverse=True):
+        if within is not None and bound[j] < best - within:
+            break
+        sc, i = meta[j]
+        if q_terms:
+            terms = set(tokenize(sc.chunk.sentences[i].text))
+            overlap = len(q_terms & terms) / len(q_terms)
+        else:
+            overlap = 0.0
+        scores[j] = cos[j] + params.term_bonus * overlap + params.heading_weight * gain[j]
+        best = max(best, scores[j])
+    cands = [Candidate(meta[j][0], meta[j][1], rows[j], cos[j], scores[j], evidence[j], vecs[j])
+             for j in sorted(scores)]
     cands.sort(key=lambda c: -c.score)
     return cands
 
@@ -243,15 +294,18 @@ def compose(
 ) -> Answer:
     """Build the cited answer (or the abstention) for ``question``."""
     answer = Answer(question=question, passages=passages)
-    cands = score_sentences(snap, stored, chunk_order, query_vec, question, params)
-    answer.confidence = max((c.evidence for c in cands), default=None)
-    if not cands or answer.confidence < params.abstain_below:
+    found = _evidence(snap, stored, chunk_order, query_vec, params)
+    answer.confidence = max(found[3]) if found is not None else None
+    if found is None or answer.confidence < params.abstain_below:
         answer.abstained = True
         answer.reason = (
             "no passage is close enough to the question"
-            if cands else "no passages were found"
+            if found is not None else "no passages were found"
         )
         return answer
+    # Only the sentences within the margin of the best can be chosen.
+    cands = _scored(snap, stored, chunk_order, query_vec, question, params, *found,
+                    within=params.margin)
 
     # The question is answerable: the best-scoring sentences (within the margin) answer.
     best = cands[0].score

@@ -158,3 +158,33 @@ def test_an_index_tokenised_differently_keeps_tokenising_its_feedback(snap, monk
     monkeypatch.setattr(index.reader, "tokenize", lambda text: text.lower().split())
     assert not snap.prepare_forward()
     assert snap.bm25.forward is None
+
+
+def test_answers_score_only_the_sentences_that_can_be_chosen(snap, tmp_path, fake_embedder,
+                                                            monkeypatch):
+    import dataclasses
+
+    import assistant.answer as answer
+    from assistant.config import Settings
+    from assistant.service import Assistant
+
+    scored = answer._scored
+    every = []
+
+    def scoring_every_sentence(*args, within):  # noqa: ANN001, ANN202
+        every.append(within)
+        return scored(*args, within=None)
+
+    questions = ["consortium risk for larger contracts", "weather for gardening",
+                 "football training beside the river", "the"]
+    for bonus, margin in ((0.1, 0.03), (0.5, 0.2), (-0.1, 1.0), (0.0, 0.0)):
+        settings = Settings(index_dir=tmp_path / "index", abstain_below=-9.0,
+                            sentence_term_bonus=bonus, sentence_margin=margin)
+        assistant = Assistant(settings, fake_embedder)
+        monkeypatch.setattr(answer, "_scored", scored)
+        lazy = [dataclasses.asdict(assistant.ask(q)) for q in questions]
+        monkeypatch.setattr(answer, "_scored", scoring_every_sentence)
+        full = [dataclasses.asdict(assistant.ask(q)) for q in questions]
+        assert lazy == full
+        assert all(a["sentences"] for a in lazy)
+    assert every and None not in every
