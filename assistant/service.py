@@ -5,6 +5,7 @@ The CLI and the terminal app are thin shells over ``Assistant``.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ class Assistant:
         self._snap: IndexSnapshot | None = None
         self._lock = threading.RLock()
         self._warm = False  # warm_up was called: prepare every snapshot for many questions
+        self._current_file = str(self.layout.root / "CURRENT")
+        self._snap_seen: tuple | None = None  # the CURRENT file _snap was opened from
 
     @classmethod
     def open(
@@ -109,6 +112,15 @@ class Assistant:
     def snapshot(self) -> IndexSnapshot:
         """The live generation; picks up a newer one published by a rebuild."""
         with self._lock:
+            # A rebuild publishes by replacing the CURRENT file: while it is the same
+            # file, unchanged, the live generation is the one already open.
+            try:
+                st = os.stat(self._current_file)
+                seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            except OSError:
+                seen = None
+            if seen is not None and self._snap is not None and seen == self._snap_seen:
+                return self._snap
             current = self.layout.current()
             if current is None:
                 raise NoIndex(
@@ -121,6 +133,7 @@ class Assistant:
                 self._snap = IndexSnapshot(current)
                 if self._warm:
                     prepare_search(self._snap)
+            self._snap_seen = seen
             return self._snap
 
     @property

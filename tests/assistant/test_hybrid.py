@@ -188,3 +188,23 @@ def test_answers_score_only_the_sentences_that_can_be_chosen(snap, tmp_path, fak
         assert lazy == full
         assert all(a["sentences"] for a in lazy)
     assert every and None not in every
+
+
+def test_a_generation_published_by_another_assistant_is_seen_on_the_next_question(
+        tmp_path, fake_embedder):
+    from assistant.service import Assistant
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "weather.txt").write_text(DOCS["weather.txt"], encoding="utf-8")
+    reader = Assistant.open(tmp_path / "index", embedder=fake_embedder)
+    writer = Assistant.open(tmp_path / "index", embedder=fake_embedder)
+    writer.index([folder])
+    q = "consortium bidding for larger contracts"
+    first = reader.snapshot()
+    assert reader.snapshot() is first  # nothing published: the same snapshot
+    assert not reader.ask(q).passages[0].source.endswith("consortium.txt")
+    (folder / "consortium.txt").write_text(DOCS["consortium.txt"], encoding="utf-8")
+    writer.index()
+    assert reader.snapshot() is not first
+    assert reader.ask(q).passages[0].source.endswith("consortium.txt")
