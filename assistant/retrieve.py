@@ -260,6 +260,62 @@ def prepare_search(snap: IndexSnapshot) -> None:
         snap.prepare_forward()
 
 
+DenseScores = Callable[[np.ndarray], np.ndarray]
+
+
+def _dense(
+    snap: IndexSnapshot, qv: np.ndarray, rows: np.ndarray, whole: bool, n: int
+) -> tuple[np.ndarray, tuple[float, float], DenseScores]:
+    """Dense side of fusion: the top ``n`` rows, the scores' (mean, sd), exact scores of rows.
+
+    Small indexes and document filters score every row once (candidates then look their
+    scores up); a prepared snapshot of up to ``DENSE_SAMPLE`` chunks finds the same top n
+    with its coarse scan and takes mean and sd from the vectors' moments; larger indexes
+    search FAISS and estimate mean and sd on a stride sample.
+    """
+    total = snap.chunk_count
+    coarse = snap.coarse if whole and total <= DENSE_SAMPLE else None
+    near = coarse.candidates(qv, n) if coarse is not None else None
+    if coarse is not None and near is not None:
+        # The rows that can be in the exact top n; their exact scores rank them.
+        near_scores = snap.dense_scores(qv, near)
+        known = [near, near_scores]  # rows scored so far (ascending) and their scores
+
+        def scored_once(cand: np.ndarray) -> np.ndarray:
+            """Exact scores of ``cand`` (ascending rows), each row scored once."""
+            rows_k, scores_k = known
+            at = np.minimum(np.searchsorted(rows_k, cand), len(rows_k) - 1)
+            hit = rows_k[at] == cand
+            out = np.empty(len(cand), dtype=np.float32)
+            out[hit] = scores_k[at[hit]]
+            missing = cand[~hit]
+            if len(missing):
+                new = snap.dense_scores(qv, missing)
+                out[~hit] = new
+                merged = np.concatenate((rows_k, missing))
+                order = np.argsort(merged, kind="stable")
+                known[:] = [merged[order], np.concatenate((scores_k, new))[order]]
+            return out
+
+        return near[top_n(near_scores, n)], coarse.moments(qv), scored_once
+    if not whole or total <= DENSE_SAMPLE:
+        every = snap.dense_scores(qv, None if whole else rows)
+        if whole:
+            def looked_up(cand: np.ndarray) -> np.ndarray:
+                return every[cand]
+        else:
+            by_row = np.argsort(rows, kind="stable")
+            sorted_rows = rows[by_row]
+
+            def looked_up(cand: np.ndarray) -> np.ndarray:
+                return every[by_row[np.searchsorted(sorted_rows, cand)]]
+        return rows[top_n(every, n)], moments(every), looked_up
+    step = -(-total // DENSE_SAMPLE)
+    sample = snap.dense_scores(qv, np.arange(0, total, step))
+    found, _ = snap.vectors.search(qv, n)
+    return found, moments(sample), lambda cand: snap.dense_scores(qv, cand)
+
+
 def hybrid_search(
     snap: IndexSnapshot,
     query_vec: np.ndarray,
@@ -283,54 +339,7 @@ def hybrid_search(
         return []
     qv = np.asarray(query_vec, dtype=np.float32)
     whole = not doc_ids
-    # Dense: candidates and a sample of the score distribution. Exact search scores every
-    # chunk once; the candidates' scores are then looked up, not computed again.
-    coarse = snap.coarse if whole and total <= DENSE_SAMPLE else None
-    near = coarse.candidates(qv, n) if coarse is not None else None
-    if near is not None:
-        # The rows that can be in the exact top n; their exact scores rank them.
-        near_scores = snap.dense_scores(qv, near)
-        d_cand = near[top_n(near_scores, n)]
-        d_stats = coarse.moments(qv)
-        known = [near, near_scores]  # rows scored so far (ascending) and their scores
-
-        def dense_of(cand: np.ndarray) -> np.ndarray:
-            """Exact scores of ``cand`` (ascending rows), each row scored once."""
-            rows_k, scores_k = known
-            at = np.minimum(np.searchsorted(rows_k, cand), len(rows_k) - 1)
-            hit = rows_k[at] == cand
-            out = np.empty(len(cand), dtype=np.float32)
-            out[hit] = scores_k[at[hit]]
-            missing = cand[~hit]
-            if len(missing):
-                new = snap.dense_scores(qv, missing)
-                out[~hit] = new
-                merged = np.concatenate((rows_k, missing))
-                order = np.argsort(merged, kind="stable")
-                known[:] = [merged[order], np.concatenate((scores_k, new))[order]]
-            return out
-    elif doc_ids or total <= DENSE_SAMPLE:
-        dense_rows = snap.dense_scores(qv, None if whole else rows)
-        d_ref = dense_rows
-        d_cand = rows[top_n(dense_rows, n)]
-        if whole:
-            def dense_of(cand: np.ndarray) -> np.ndarray:
-                return dense_rows[cand]
-        else:
-            by_row = np.argsort(rows, kind="stable")
-            sorted_rows = rows[by_row]
-
-            def dense_of(cand: np.ndarray) -> np.ndarray:
-                return dense_rows[by_row[np.searchsorted(sorted_rows, cand)]]
-    else:
-        step = -(-total // DENSE_SAMPLE)
-        d_ref = snap.dense_scores(qv, np.arange(0, total, step))
-        d_cand, _ = snap.vectors.search(qv, n)
-
-        def dense_of(cand: np.ndarray) -> np.ndarray:
-            return snap.dense_scores(qv, cand)
-    if near is None:
-        d_stats = moments(d_ref)
+    d_cand, d_stats, dense_of = _dense(snap, qv, rows, whole, n)
 
     def fuse(query: str | dict[str, float]) -> tuple[np.ndarray, ...]:
         """BM25 over every chunk, candidates from both rankings, standardised sum."""
