@@ -115,18 +115,26 @@ def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monke
         s16.close()
 
 
-def test_thread_tuner_moves_to_the_faster_setting_and_back():
-    tuner = torch_encoder.ThreadTuner(cores=2, probe_every=4)
-    speed = {2: 1.0, 1: 3.0}  # seconds per unit of work: two threads faster (idle machine)
-    used = []
-    for _ in range(12):
-        t = tuner.next()
-        used.append(t)
-        tuner.record(t, speed[t], 1.0)
-    assert tuner.current == 2 and used.count(1) == 3  # only the probes ran on one thread
+def test_thread_tuner_stays_on_all_cores_while_they_are_fast_and_adapts_when_busy():
+    tuner = torch_encoder.ThreadTuner(cores=2, interval=4, max_interval=16)
+    speed = {2: 1.0, 1: 3.0}  # seconds per unit of work: an idle machine
+    used: list[int] = []
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            t = tuner.next()
+            used.append(t)
+            tuner.record(t, speed[t], 1.0)
+
+    run(20)
+    assert used == [2] * 20  # no time lost trying one thread on an idle machine
     speed = {2: 6.0, 1: 3.0}  # the machine got busy: two threads now wait on each other
-    for _ in range(12):
-        t = tuner.next()
-        tuner.record(t, speed[t], 1.0)
-    assert tuner.current == 1
+    run(6)
+    assert tuner.current == 1 and used[-1] == 1
+    used.clear()
+    run(60)  # still busy: all cores are retried less and less often
+    assert 0 < used.count(2) <= 5 and tuner.interval == 16  # 15 without the back-off
+    speed = {2: 1.0, 1: 3.0}  # idle again: the next retry finds all cores faster
+    run(20)
+    assert tuner.current == 2 and used[-1] == 2
     assert torch_encoder.ThreadTuner(cores=1).next() == 1
