@@ -433,7 +433,7 @@ def _embed_cached(
             prepare(total)
         report.encoder = getattr(embedder, "description", embedder.name)
         progress(Progress("embed", 0, total, f"embedding {total} new texts"))
-        step = batch_size
+        step = getattr(embedder, "bulk_step", None) or batch_size
         for b in range(0, total, step):
             _check(cancel)
             batch = todo[b : b + step]

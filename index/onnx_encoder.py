@@ -386,6 +386,12 @@ class OnnxEmbedder:
     def close(self) -> None:
         self._quick = self._query = self._batch = self._bulk = None
 
+    @property
+    def bulk_step(self) -> int | None:
+        """Texts to hand over per call while the bulk encoder runs (it batches them by
+        token count itself); None: the caller's batch size."""
+        return 512 if self._bulk is not None else None
+
     def prepare_bulk(self, n_texts: int) -> bool:
         """Get ready to encode ``n_texts`` passages; True if the bfloat16 encoder will.
 
