@@ -138,3 +138,25 @@ def test_thread_tuner_stays_on_all_cores_while_they_are_fast_and_adapts_when_bus
     run(20)
     assert tuner.current == 2 and used[-1] == 2
     assert torch_encoder.ThreadTuner(cores=1).next() == 1
+
+
+def test_cli_index_says_which_encoder_ran_and_how_fast(encoder_cache, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text("Partnerships help mutuals share back-office costs.\n",
+                                   encoding="utf-8")
+    env = {**os.environ, "ASSISTANT_ENCODER_CACHE": str(encoder_cache)}
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "index", str(docs), "--index-dir",
+         str(tmp_path / "ix")], capture_output=True, text=True, timeout=600, env=env,
+        cwd=Path(__file__).resolve().parents[2], check=False)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if "texts embedded in" in x)
+    # A small run stays on the float32 encoder, and says so.
+    assert "all-MiniLM-L6-v2 on ONNX Runtime, float32" in line
+    assert line.rstrip().endswith("chunks/s overall")
