@@ -71,6 +71,8 @@ class BuildReport:
     embed_seconds: float = 0.0
     encoder: str = ""
     """What encoded the new texts, for people (empty when nothing was embedded)."""
+    encoder_info: dict = field(default_factory=dict)
+    """What encoded the new texts, for the manifest (empty when nothing was embedded)."""
 
     def as_json(self) -> dict:
         return {
@@ -315,7 +317,13 @@ def _build_locked(
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
-        "encoder": getattr(embedder, "encoder_info", {"model": embedder.name}),
+        # The encoder of this build's new texts; vectors carried over from the previous
+        # generation keep theirs, so "bfloat16_vectors" says whether any index vector
+        # was made in bfloat16, now or before.
+        "encoder": report.encoder_info or getattr(embedder, "encoder_info",
+                                                  {"model": embedder.name}),
+        "bfloat16_vectors": bool(report.encoder_info.get("bulk")) or bool(
+            reusable and snap is not None and snap.manifest.get("bfloat16_vectors")),
         "dim": dim,
         "chunking": params.as_dict(),
         "vector_index": vindex.kind,
@@ -431,7 +439,9 @@ def _embed_cached(
         if prepare is not None:
             progress(Progress("embed", 0, total, "loading the encoder"))
             prepare(total)
+            _check(cancel)
         report.encoder = getattr(embedder, "description", embedder.name)
+        report.encoder_info = dict(getattr(embedder, "encoder_info", {"model": embedder.name}))
         progress(Progress("embed", 0, total, f"embedding {total} new texts"))
         step = getattr(embedder, "bulk_step", None) or batch_size
         for b in range(0, total, step):
@@ -446,4 +456,7 @@ def _embed_cached(
         report.embed_seconds = time.perf_counter() - t0
     finally:
         cache.close()
+        release = getattr(embedder, "release_bulk", None)
+        if release is not None:
+            release()
     return out

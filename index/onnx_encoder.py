@@ -381,7 +381,8 @@ class OnnxEmbedder:
         if self._bulk is not None:
             return (f"{self._name}, matrix products in bfloat16 "
                     f"(cosine ≥ {self._bulk_agreement:.5f} to float32)")
-        return f"{self._name} on ONNX Runtime, float32"
+        why = f" (not bfloat16: {self.bulk_reason})" if self.bulk_reason else ""
+        return f"{self._name} on ONNX Runtime, float32{why}"
 
     def close(self) -> None:
         self._quick = self._query = self._batch = self._bulk = None
@@ -399,25 +400,28 @@ class OnnxEmbedder:
         ``MIN_TEXTS`` texts on CPUs that multiply bfloat16 natively, and only when it
         agrees with this float32 encoder on the check sentences (cosine at least
         ``MIN_AGREEMENT``). Otherwise ``bulk_reason`` says why not and this encoder
-        carries on alone. Queries always use the float32 encoder.
+        carries on alone. Queries always use the float32 encoder. Checked on every call,
+        so a later small run, or a run after the setting was turned off, is float32.
         """
         from index import torch_encoder as te
 
-        if self._bulk is not None:
-            return True
         if not self.bulk_allowed:
             self.bulk_reason = "turned off in the settings"
         elif n_texts < te.MIN_TEXTS:
             self.bulk_reason = f"fewer than {te.MIN_TEXTS} texts to encode"
+        elif self._bulk is not None:
+            return True
         elif not te.bf16_hardware():
             self.bulk_reason = "this CPU has no bfloat16 matrix units"
         elif not te.torch_available():
-            self.bulk_reason = "torch is not installed"
+            self.bulk_reason = "torch or safetensors is not installed"
         else:
             try:
                 model_dir = Path(self.info["model_dir"])
                 bulk = te.TorchBertEncoder(model_dir, self._tokenizer, self.max_seq_length)
-                worst = te.agreement(bulk, self, _CHECK_SENTENCES)
+                # The reference through the light session: no extra copy of the weights.
+                ref = self._run([s.strip() for s in _CHECK_SENTENCES], self._quick)
+                worst = te.agreement(bulk, ref, _CHECK_SENTENCES)
             except Exception as exc:  # noqa: BLE001 - torch raises many error types
                 self.bulk_reason = f"the bfloat16 encoder cannot run: {exc}"
                 return False
@@ -426,7 +430,12 @@ class OnnxEmbedder:
                 return False
             self._bulk, self._bulk_agreement, self.bulk_reason = bulk, worst, None
             return True
+        self._bulk = None
         return False
+
+    def release_bulk(self) -> None:
+        """Drop the bfloat16 encoder (its weights) after a run; the next run decides again."""
+        self._bulk = None
 
     def load(self) -> None:
         """Open the faster, prepacked sessions now (a long-running app calls this once)."""

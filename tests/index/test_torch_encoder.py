@@ -104,7 +104,13 @@ def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monke
     try:
         assert "float32" in r32.encoder and "bfloat16" in r16.encoder
         assert s16.manifest["encoder"]["bulk"]["kind"] == "torch-bfloat16"
+        assert s16.manifest["bfloat16_vectors"] is True
         assert "bulk" not in s32.manifest["encoder"]
+        assert s32.manifest["bfloat16_vectors"] is False
+        # The bulk encoder is dropped after the run; a later small run is float32 again.
+        assert "bfloat16" not in bulk.description
+        monkeypatch.setattr(torch_encoder, "MIN_TEXTS", 400)
+        assert not bulk.prepare_bulk(3) and "fewer than 400" in bulk.description
         v32, v16 = np.asarray(s32.chunk_vectors), np.asarray(s16.chunk_vectors)
         assert np.min(np.sum(v32 * v16, axis=1)) >= onnx_encoder.MIN_AGREEMENT
         for q in QUESTIONS:
