@@ -101,13 +101,17 @@ class DocumentsScreen(Screen):
         """"Running", then the last finished run's results (if any) below it."""
         out = Text("Indexing is running; its results will appear here when it ends.",
                    style="italic")
+        self._append_last_build(out)
+        self.query_one("#results-text", Static).update(out)
+
+    def _append_last_build(self, out: Text) -> None:
+        """Add the last finished run's summary and per-file results, if there was one."""
         last = self.last_build()
         if last is not None:
             out.append("\n\n")
             out.append(build_summary(last, "Last finished run"), style="bold")
             out.append("\n")
             out.append_text(render_results(last))
-        self.query_one("#results-text", Static).update(out)
 
     def last_build(self) -> dict | None:
         try:
@@ -231,12 +235,7 @@ class DocumentsScreen(Screen):
                 if results:
                     results.append("\n\n")
                 results.append_text(literal(stopped, style="italic"))
-            last = self.last_build()
-            if last is not None:
-                results.append("\n\n")
-                results.append(build_summary(last, "Last finished run"), style="bold")
-                results.append("\n")
-                results.append_text(render_results(last))
+            self._append_last_build(results)
             self.query_one("#results-text", Static).update(results)
             self.refresh_documents()
             return
