@@ -96,6 +96,35 @@ class AnswerSentence:
 
 
 @dataclass
+class CatalogueRecord:
+    """A document's catalogue entry (from its manifest), shown as a labelled record.
+
+    The answer to a question about a document itself ("Who published the report?"):
+    never dressed up as a quoted sentence.
+    """
+
+    doc_id: str
+    title: str
+    publisher: str | None = None
+    published: str | None = None
+    licence: str | None = None
+    url: str | None = None
+    source: str = ""
+
+    def fields(self) -> list[tuple[str, str]]:
+        """(label, value) pairs of the fields the record has, in display order."""
+        pairs = [("Title", self.title), ("Publisher", self.publisher),
+                 ("Published", self.published), ("Licence", self.licence),
+                 ("URL", self.url or self.source)]
+        return [(k, v) for k, v in pairs if v]
+
+    def as_json(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "publisher": self.publisher,
+                "published": self.published, "licence": self.licence,
+                "url": self.url, "source": self.source}
+
+
+@dataclass
 class Answer:
     """A cited extractive answer, or an abstention with the closest passages."""
 
@@ -107,6 +136,18 @@ class Answer:
     reason: str = ""
     confidence: float | None = None
     """Cosine of the best candidate sentence: what the abstention threshold is compared with."""
+    shape: str = "fact"
+    """"list" (every point the documents make), "fact" (one kind of fact) or "record"
+    (a question about a document itself, answered by its catalogue record)."""
+    resolved_question: str | None = None
+    """The question actually answered when a follow-up was resolved against the previous
+    one ("And the risks?" -> "What are the risks of partnerships for mutuals?")."""
+    records: list[CatalogueRecord] = field(default_factory=list)
+    """Catalogue records answering a question about a document (shape "record")."""
+    more: int = 0
+    """List answers: points found but not shown (the sources hold them)."""
+    note: str = ""
+    """A one-line hint for the user (e.g. what is indexed, when abstaining)."""
 
     NOT_FOUND = "The indexed documents do not answer this question."
 
@@ -114,13 +155,33 @@ class Answer:
     def text(self) -> str:
         if self.abstained:
             return self.NOT_FOUND
+        if self.shape == "record":
+            return "\n".join(
+                f"Catalogue record: {'; '.join(f'{k}: {v}' for k, v in r.fields())}"
+                for r in self.records)
+        if self.shape == "list":
+            lines = [f"- {s.text} [{s.citation}]" for s in self.sentences]
+            if self.more:
+                lines.append(f"(and {self.more} more in the sources)")
+            return "\n".join(lines)
         return " ".join(f"{s.text} [{s.citation}]" for s in self.sentences)
 
     def as_json(self) -> dict:
-        return {
+        out = {
             "question": self.question,
+            "shape": self.shape,
             "abstained": self.abstained,
             "answer": self.text,
             "citations": [c.as_json() for c in self.citations],
             "passages": [p.as_json() for p in self.passages],
         }
+        if self.resolved_question:
+            out["resolved_question"] = self.resolved_question
+        if self.shape == "list":
+            out["points"] = [{"text": s.text, "citation": s.citation} for s in self.sentences]
+            out["more"] = self.more
+        if self.records:
+            out["records"] = [r.as_json() for r in self.records]
+        if self.note:
+            out["note"] = self.note
+        return out
