@@ -24,11 +24,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.points import holds_kind, is_topic_naming
 from assistant.records import Answer, AnswerSentence, Citation, Passage
 from assistant.retrieve import is_paged, pages_label
+from assistant.shapes import QuestionShape
 from index.bm25 import tokenize
 from index.reader import IndexSnapshot
 from index.store import StoredChunk
+
+_KIND_NAMES = {"person": "person or organisation", "date": "date or time",
+               "reason": "reason",
+               "place": "place", "number": "number or amount"}
 
 
 class QuoteMismatch(AssertionError):
@@ -48,6 +54,9 @@ class AnswerParams:
     heading_weight: float = 0.5
     duplicate_cosine: float = 0.92
     min_words: int = 4
+    kind_margin: float = 0.1
+    """A who/when/where/how-many question takes the best sentence holding that kind of
+    fact among those within this of the best sentence; none there means abstain."""
 
 
 @dataclass
@@ -115,6 +124,8 @@ def _evidence(
                 continue
             seen_spans.add(key)
             if _is_heading_like(sent.text, section, params.min_words):
+                continue
+            if is_topic_naming(sent.text):  # "This chapter turns to...": never an answer
                 continue
             rows.append(srow)
             meta.append((sc, i))
@@ -291,8 +302,13 @@ def compose(
     stored: dict[int, StoredChunk],
     chunk_order: list[int],
     params: AnswerParams,
+    shape: QuestionShape | None = None,
 ) -> Answer:
-    """Build the cited answer (or the abstention) for ``question``."""
+    """Build the cited answer (or the abstention) for ``question``.
+
+    With a ``shape`` asking for a kind of fact (who, when, where, how many), only
+    sentences holding that kind of fact can answer (see ``AnswerParams.kind_margin``).
+    """
     answer = Answer(question=question, passages=passages)
     found = _evidence(snap, stored, chunk_order, query_vec, params)
     answer.confidence = max(found[3]) if found is not None else None
@@ -303,9 +319,19 @@ def compose(
             if found is not None else "no passages were found"
         )
         return answer
+    kind = shape.fact_kind if shape is not None else None
     # Only the sentences within the margin of the best can be chosen.
     cands = _scored(snap, stored, chunk_order, query_vec, question, params, *found,
-                    within=params.margin)
+                    within=max(params.margin, params.kind_margin) if kind else params.margin)
+    if kind:
+        top = cands[0].score
+        typed = [c for c in cands if c.score >= top - params.kind_margin
+                 and holds_kind(c.chunk.chunk.sentences[c.index].text, kind)]
+        if not typed:
+            answer.abstained = True
+            answer.reason = f"no passage states the {_KIND_NAMES[kind]} asked for"
+            return answer
+        cands = typed
 
     # The question is answerable: the best-scoring sentences (within the margin) answer.
     best = cands[0].score
@@ -330,36 +356,47 @@ def compose(
                                c.chunk.chunk.sentences[c.index].start))
 
     for c in chosen:
-        chunk = c.chunk.chunk
-        sent = chunk.sentences[c.index]
-        prev = answer.citations[-1] if answer.citations else None
-        if (prev is not None and prev.chunk_id == chunk.chunk_id
-                and chunk.text.find(prev.quote) >= 0
-                and _adjacent(chunk, prev.quote, sent.start)):
-            # Consecutive sentences of one chunk share one citation and one quote.
-            span_start = chunk.start + chunk.text.find(prev.quote)
-            prev.quote = chunk.text[span_start - chunk.start : sent.end - chunk.start]
-            verify_quote(prev.quote, chunk.text)
-            answer.sentences.append(AnswerSentence(sent.text, prev.n, c.score))
-            continue
-        doc = snap.documents_by_id[chunk.doc_id]
-        page = doc.page_at(sent.start)
-        page_end = doc.page_at(sent.end - 1)
-        quote = chunk.text[sent.start - chunk.start : sent.end - chunk.start]
-        verify_quote(quote, chunk.text)
-        n = len(answer.citations) + 1
-        answer.citations.append(
-            Citation(
-                n=n, doc_id=doc.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
-                source=doc.source, url=doc.url, page_start=page, page_end=page_end,
-                pages_label=pages_label(doc, page, page_end),
-                section=doc.section_at(sent.start),
-                quote=quote, published=doc.published, publisher=doc.publisher,
-                licence=doc.licence, paged=is_paged(doc),
-            )
-        )
-        answer.sentences.append(AnswerSentence(sent.text, n, c.score))
+        cite(answer, snap, c.chunk, c.index, c.score)
     return answer
+
+
+def cite(answer: Answer, snap: IndexSnapshot, sc: StoredChunk, index: int, score: float,
+         *, merge: bool = True) -> None:
+    """Append sentence ``index`` of ``sc`` to ``answer`` with its citation.
+
+    The quote is checked to be a verbatim slice of the chunk. With ``merge``, a sentence
+    that follows the previous answer sentence in the same chunk shares its citation (the
+    quote grows to cover both).
+    """
+    chunk = sc.chunk
+    sent = chunk.sentences[index]
+    prev = answer.citations[-1] if answer.citations else None
+    if (merge and prev is not None and prev.chunk_id == chunk.chunk_id
+            and chunk.text.find(prev.quote) >= 0
+            and _adjacent(chunk, prev.quote, sent.start)):
+        # Consecutive sentences of one chunk share one citation and one quote.
+        span_start = chunk.start + chunk.text.find(prev.quote)
+        prev.quote = chunk.text[span_start - chunk.start : sent.end - chunk.start]
+        verify_quote(prev.quote, chunk.text)
+        answer.sentences.append(AnswerSentence(sent.text, prev.n, score))
+        return
+    doc = snap.documents_by_id[chunk.doc_id]
+    page = doc.page_at(sent.start)
+    page_end = doc.page_at(sent.end - 1)
+    quote = chunk.text[sent.start - chunk.start : sent.end - chunk.start]
+    verify_quote(quote, chunk.text)
+    n = len(answer.citations) + 1
+    answer.citations.append(
+        Citation(
+            n=n, doc_id=doc.doc_id, chunk_id=chunk.chunk_id, title=doc.title,
+            source=doc.source, url=doc.url, page_start=page, page_end=page_end,
+            pages_label=pages_label(doc, page, page_end),
+            section=doc.section_at(sent.start),
+            quote=quote, published=doc.published, publisher=doc.publisher,
+            licence=doc.licence, paged=is_paged(doc),
+        )
+    )
+    answer.sentences.append(AnswerSentence(sent.text, n, score))
 
 
 def _adjacent(chunk, quote: str, next_start: int) -> bool:  # noqa: ANN001

@@ -186,29 +186,52 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_answer(answer) -> str:  # noqa: ANN001 - assistant.records.Answer
+def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - records.Answer
+    """An answer as plain text: list answers as bullets, catalogue records as labelled
+    fields, every document string shown literally (``terminal_safe``)."""
+    from assistant.textsafe import terminal_safe as safe
+
     lines = []
+    if answer.resolved_question:
+        lines.append(f"Answering: {safe(answer.resolved_question)}")
+        lines.append("")
     if answer.abstained:
         lines.append(answer.NOT_FOUND)
+        if note and answer.note:
+            lines.append(answer.note)
         if answer.passages:
             lines.append("")
             lines.append("Closest passages:")
             for p in answer.passages[:3]:
                 where = ", ".join(x for x in (p.title, p.pages_label, p.section_path) if x)
-                lines.append(f"  - {where}")
+                lines.append(f"  - {safe(where)}")
                 snippet = " ".join(p.text.split())
-                lines.append(f"    {snippet[:220]}{'…' if len(snippet) > 220 else ''}")
+                lines.append(f"    {safe(snippet[:220])}{'…' if len(snippet) > 220 else ''}")
         return "\n".join(lines)
-    lines.append(answer.text)
+    if answer.shape == "record":
+        for r in answer.records:
+            lines.append("Catalogue record (from the document's manifest, not its text):")
+            for label, value in r.fields():
+                lines.append(f"  {label + ':':<11}{safe(value)}")
+        return "\n".join(lines)
+    if answer.shape == "list":
+        for s in answer.sentences:
+            lines.append(f"- {safe(s.text)} [{s.citation}]")
+        if answer.more:
+            lines.append(f"  (and {answer.more} more in the sources)")
+    else:
+        lines.append(" ".join(f"{safe(s.text)} [{s.citation}]" for s in answer.sentences))
     lines.append("")
     lines.append("Sources:")
     for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.label()}")
-        lines.append(f"      {c.url or c.source}")
+        lines.append(f"  [{c.n}] {safe(c.label())}")
+        lines.append(f"      {safe(c.url or c.source)}")
     return "\n".join(lines)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.textsafe import terminal_safe as safe
+
     if not args.question and not args.questions:
         print("error: give a question, or --questions FILE", file=sys.stderr)
         return 2
@@ -220,13 +243,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"error: cannot read {args.questions}: {exc.strerror}", file=sys.stderr)
             return 2
-        questions = [q.strip() for q in raw.splitlines() if q.strip()]
+        questions = [q.strip() for q in raw.splitlines()
+                     if q.strip() and not q.lstrip().startswith("#")]
+        noted = False
         for q in questions:
             answer = assistant.ask(q, k=args.k, doc_ids=args.doc)
             if args.json:
                 print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
             else:
-                print(f"Q: {q}\n{format_answer(answer)}\n", flush=True)
+                text = format_answer(answer, note=not noted)
+                noted = noted or bool(answer.abstained and answer.note)
+                print(f"Q: {safe(q)}\n{text}\n", flush=True)
         return 0
     answer = assistant.ask(args.question, k=args.k, doc_ids=args.doc)
     if args.json:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.answer import AnswerParams, compose
+from assistant.catalogue import record_answer
 from assistant.config import Settings
+from assistant.lists import ListParams, compose_list
 from assistant.records import Answer, Passage
 from assistant.retrieve import (
     FusionParams,
@@ -26,6 +28,7 @@ from assistant.retrieve import (
     prepare_search,
     to_passages,
 )
+from assistant.shapes import QuestionShape, classify
 from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
 from index.embedder import Embedder, ModelUnavailable
@@ -67,6 +70,7 @@ class Assistant:
         self._warm = False  # warm_up was called: prepare every snapshot for many questions
         self._current_file = str(self.layout.root / "CURRENT")
         self._snap_seen: tuple | None = None  # the CURRENT file _snap was opened from
+        self.list_params = ListParams()
 
     @classmethod
     def open(
@@ -182,12 +186,40 @@ class Assistant:
             return Answer(question="", abstained=True, reason="empty question")
         snap = self.snapshot()
         qv = self.encode_query(question, snap)
-        hits = hybrid_search(snap, qv, question, k or self.settings.top_k, self._fusion(),
+        shape = classify(question)
+        k = k or self.settings.top_k
+        wanted = max(k, self.list_params.passages) if shape.shape == "list" else k
+        hits = hybrid_search(snap, qv, question, wanted, self._fusion(),
                              list(doc_ids) if doc_ids else None)
         stored = snap.store.chunks([h.row for h in hits])
-        passages = to_passages(snap, hits, stored)
-        return compose(snap, question, qv, passages, stored, [h.row for h in hits],
-                       self._answer_params())
+        passages = to_passages(snap, hits[:k], stored)
+        if shape.shape == "record":
+            answer = record_answer(snap, question, passages)
+            if answer is not None:
+                return answer
+            shape = QuestionShape("fact", about_document=True)
+        if shape.shape == "list":
+            answer = compose_list(snap, question, shape, qv, hits, stored, passages, k,
+                                  self.list_params)
+        else:
+            answer = compose(snap, question, qv, passages, stored, [h.row for h in hits],
+                             self._answer_params(), shape)
+            if answer.abstained and shape.about_document:
+                answer = record_answer(snap, question, passages, answer) or answer
+        if answer.abstained:
+            answer.note = self._bundled_only_note(snap)
+        return answer
+
+    def _bundled_only_note(self, snap: IndexSnapshot) -> str:
+        """When only the bundled GOV.UK summary page is indexed: how to add the report."""
+        from corpus.manifest import BUNDLED_DIR
+
+        bundled = str(BUNDLED_DIR)
+        if all(d.source.startswith(bundled) for d in snap.documents()):
+            return ("Only the report's GOV.UK summary page is bundled. To search the report "
+                    "itself, add it: `assistant index report.pdf` (or `assistant sync` "
+                    "where there is a network).")
+        return ""
 
     def topics(self, k: int = 3) -> list[TopicPassages]:
         """The ``k`` strongest passages on Benefits, Challenges and Recommendations."""

@@ -259,6 +259,12 @@ class Store:
                 found.append((start, srow))
         return out
 
+    def chunk_rows_between(self, doc_id: str, start: int, end: int) -> list[int]:
+        """Rows of a document's chunks overlapping offsets ``start..end``, in order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT row FROM chunks WHERE doc_id = ? AND start < ? AND end > ?"
+            " ORDER BY ordinal", (doc_id, end, start))]
+
     def doc_chunk_rows(self, doc_id: str) -> list[int]:
         return [r[0] for r in self.db.execute(
             "SELECT row FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))]

@@ -1,0 +1,366 @@
+"""List answers: every point the documents make on an aspect, as cited bullets.
+
+A list question ("What are the benefits of partnerships for mutuals?", "What should
+commissioners do?") is not answered by the three sentences most similar to it: those are
+usually the sentences that *name* the topic. Instead:
+
+1. **Sections.** In each document among the retrieved passages, the sections whose
+   heading names the question's aspect ("2 Benefits of partnership", "4 Recommendations
+   (continued)", "Barriers to partnering") are read whole, across pages, beyond the top
+   passages.
+2. **Passages.** Sentences of the top passages count too when they speak of the aspect
+   in their own words or are about as close to the question as the best of them: an
+   aspect stated where no heading names it.
+3. **Points only.** Headings, sentences that only name a topic or describe the document
+   (``assistant.points.is_topic_naming``) and near-duplicates are dropped; in a section
+   a paragraph gives its lead sentence, and further sentences only when they state
+   another point ("Second, ...", a sentence that names the aspect).
+4. **Whom it is for.** A question about an actor ("What should commissioners do?") keeps
+   the sentences addressed to that actor, or under a heading naming it, and drops those
+   addressed to others.
+5. At most ``max_points`` bullets, the strongest, shown in document order; the rest are
+   counted ("and N more in the sources").
+
+The answer abstains when no point is found, or when the question's own topic words
+(beyond the aspect) are mostly absent from the points' documents: a list question on a
+topic no document covers.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.points import (
+    addressed_to,
+    is_topic_naming,
+    mentions_actor,
+    speaks_of,
+    states_point,
+)
+from assistant.records import Answer, Passage
+from assistant.shapes import ASPECTS, QuestionShape
+from index.bm25 import tokenize
+from index.reader import IndexSnapshot
+from index.store import DocumentRow, StoredChunk
+
+
+@dataclass(frozen=True)
+class ListParams:
+    """How list answers are gathered (chosen on the tuning half of benchmarks/lists.py)."""
+
+    max_points: int = 8
+    passages: int = 20
+    """Passages retrieved for a list question (their documents' sections are read)."""
+    passage_margin: float = 0.10
+    """A top-passage sentence that does not name the aspect counts when its cosine is
+    within this of the best such sentence."""
+    min_cosine: float = 0.25
+    """A list answer abstains when no point is this close to the question."""
+    section_floor: float = 0.05
+    """Section sentences less similar than this to the question are not points."""
+    min_coverage: float = 0.5
+    """Share of the question's topic words (idf-weighted) the points' documents must hold."""
+    duplicate_cosine: float = 0.92
+    min_words: int = 5
+
+
+#: Words of a list question that are about its form, not its topic.
+_FORM_WORDS = set(tokenize(
+    "what which how why who are is were was the of for to do does did should could can "
+    "must might would will main key top biggest list name give summarise summarize "
+    "outline describe tell me us there any some most more things points factors "
+    "benefits benefit advantages advantage gains opportunities positives strengths "
+    "challenges challenge barriers barrier risks risk problems problem difficulties "
+    "obstacles drawbacks disadvantages pitfalls hurdles weaknesses threats concerns "
+    "constraints limitations downsides issues recommendations recommend recommended "
+    "suggestions suggest proposals propose advice advise actions lessons learn learned "
+    "learnt steps ways tips measures options findings worked work well go went wrong face "
+    "faced facing experience report reports guidance document documents say says said "
+    "according make made take need needs needed help consider way step"))
+
+_ENUMERATOR = re.compile(
+    r"^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|sixth|"
+    r"next|then|finally|lastly|also|another|in addition|additionally|moreover|further|"
+    r"furthermore|a (?:second|third|further|final)|the (?:second|third|fourth|fifth|"
+    r"last|final|other)|one|two|three|four|five)\b", re.IGNORECASE)
+
+_CONTINUED = re.compile(r"\(?\bcont(?:inued|'d|d)?\b\.?\)?", re.IGNORECASE)
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivxIVX]+\.)\s+")
+
+_SECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Point:
+    """A candidate bullet: sentence ``index`` of a chunk, with its scores."""
+
+    sc: StoredChunk
+    index: int
+    row: int
+    cosine: float
+    in_section: bool
+    order: tuple[int, int]  # (document rank, offset in the document)
+
+    @property
+    def text(self) -> str:
+        return self.sc.chunk.sentences[self.index].text
+
+    @property
+    def score(self) -> float:
+        return self.cosine + (1.0 if self.in_section else 0.0)
+
+
+def _heading_key(title: str) -> str:
+    return " ".join(_CONTINUED.sub(" ", _NUMBERING.sub("", title)).lower().split())
+
+
+def _stems_match(text: str, stems: tuple[str, ...]) -> bool:
+    low = text.lower()
+    return any(re.search(rf"\b{re.escape(s)}", low) for s in stems)
+
+
+_HEADING_STEMS = {a: tuple(s for s in stems if s not in ("should", "way", "getting", "issue"))
+                  for a, stems in ASPECTS.items()}
+_HEADING_STEMS["steps"] += ("ways to", "ways of", "what to do", "how to")
+
+
+def aspect_sections(doc: DocumentRow, aspect: str | None,
+                    actors: tuple[str, ...] = ()) -> list[tuple[int, int, list[str]]]:
+    """(start, end, heading path) of the sections of ``doc`` whose heading names ``aspect``.
+
+    A section runs to the next heading of the same or a higher level, except that a
+    "(continued)" heading of the same title continues it. A heading naming one of
+    ``actors`` under a recommendations aspect counts too ("For commissioners").
+    """
+    if aspect is None:
+        return []
+    heads = sorted(doc.headings, key=lambda h: h.offset)
+    title = doc.title.strip().lower()
+    out: list[tuple[int, int, list[str]]] = []
+    i = 0
+    while i < len(heads):
+        h = heads[i]
+        if h.title.strip().lower() == title and h.level <= 1:
+            i += 1
+            continue
+        names = _stems_match(h.title, _HEADING_STEMS[aspect]) or (
+            aspect in ("recommendations", "steps") and actors
+            and any(mentions_actor(h.title, a) for a in actors))
+        if not names:
+            i += 1
+            continue
+        key = _heading_key(h.title)
+        j = i + 1
+        while j < len(heads) and (heads[j].level > h.level
+                                  or _heading_key(heads[j].title) == key):
+            j += 1
+        end = heads[j].offset if j < len(heads) else 1 << 60
+        out.append((h.offset, end, [h.title]))
+        i = j
+    return out
+
+
+def _cached_sections(snap: IndexSnapshot, doc: DocumentRow, aspect: str | None,
+                     actors: tuple[str, ...]) -> list[tuple[int, int, list[str]]]:
+    per_snap = _SECTIONS.setdefault(snap, {})
+    key = (doc.doc_id, aspect, actors)
+    if key not in per_snap:
+        per_snap[key] = aspect_sections(doc, aspect, actors)
+    return per_snap[key]
+
+
+def _valid(text: str, params: ListParams) -> bool:
+    words = text.strip().lstrip("•▪-*– ").split()
+    if len(words) < params.min_words:
+        return False
+    if not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip()) and len(words) < 12:
+        return False  # a heading or a table row, not a sentence
+    return not is_topic_naming(text)
+
+
+def _paragraph_lead(sc: StoredChunk, index: int) -> bool:
+    """Whether sentence ``index`` starts a paragraph (or its chunk)."""
+    c = sc.chunk
+    pos = c.sentences[index].start - c.start
+    if pos <= 0:
+        return True
+    gap = c.text[c.sentences[index - 1].end - c.start: pos] if index > 0 else c.text[:pos]
+    return "\n" in gap
+
+
+def _topic_coverage(snap: IndexSnapshot, question: str, texts: list[str]) -> float:
+    """Idf-weighted share of the question's topic words found in ``texts``."""
+    terms = [t for t in dict.fromkeys(tokenize(question)) if t not in _FORM_WORDS]
+    if not terms:
+        return 1.0
+    bm = snap.bm25
+    top_idf = float(bm.idf.max()) if len(bm.idf) else 1.0
+    found = set()
+    for t in texts:
+        found.update(tokenize(t))
+    total = covered = 0.0
+    for t in terms:
+        tid = bm.vocab.get(t)
+        w = float(bm.idf[tid]) if tid is not None else top_idf
+        total += w
+        if t in found:
+            covered += w
+    return covered / total if total else 1.0
+
+
+def gather_points(
+    snap: IndexSnapshot,
+    question: str,
+    shape: QuestionShape,
+    query_vec: np.ndarray,
+    hits: list,  # noqa: ANN001 - assistant.retrieve.Hit, best first
+    stored: dict[int, StoredChunk],
+    top_k: int,
+    params: ListParams,
+) -> tuple[list[Point], int, str]:
+    """The points to show, how many more were found, and a reason when there are none."""
+    docs = snap.documents_by_id
+    doc_rank: dict[str, int] = {}
+    for h in hits:
+        if h.score > 0 or not doc_rank:
+            doc_rank.setdefault(stored[h.row].chunk.doc_id, len(doc_rank))
+
+    # 1. Sections whose heading names the aspect, in the retrieved documents.
+    spans: dict[str, list[tuple[int, int, list[str]]]] = {}
+    for doc_id in doc_rank:
+        found = _cached_sections(snap, docs[doc_id], shape.aspect, shape.actors)
+        if found:
+            spans[doc_id] = found
+    section_rows: list[int] = []
+    for doc_id, found in spans.items():
+        for start, end, _ in found:
+            section_rows += snap.store.chunk_rows_between(doc_id, start, end)
+    missing = [r for r in section_rows if r not in stored]
+    if missing:
+        stored = {**stored, **snap.store.chunks(missing)}
+
+    # 2. Candidate sentences: section sentences, then the top passages' sentences.
+    meta: list[tuple[StoredChunk, int, bool]] = []
+    seen: set[tuple[str, int]] = set()
+
+    def in_span(doc_id: str, offset: int) -> bool:
+        return any(s <= offset < e for s, e, _ in spans.get(doc_id, ()))
+
+    ordered = sorted(set(section_rows), key=lambda r: (stored[r].chunk.doc_id,
+                                                        stored[r].chunk.ordinal))
+    top_rows = [h.row for h in hits[:top_k]]
+    for row in [*ordered, *top_rows]:
+        sc = stored[row]
+        doc_id = sc.chunk.doc_id
+        if doc_id not in doc_rank:
+            continue
+        for i, sent in enumerate(sc.chunk.sentences):
+            key = (doc_id, sent.start)
+            if key in seen:
+                continue
+            section = in_span(doc_id, sent.start)
+            if row not in top_rows and not section:
+                continue
+            seen.add(key)
+            meta.append((sc, i, section))
+    if not meta:
+        return [], 0, "no passages were found"
+
+    rows = [sc.sentence_rows[i] for sc, i, _ in meta]
+    from assistant.answer import sentence_vectors
+
+    vecs = sentence_vectors(snap, rows)
+    cos = (vecs @ np.asarray(query_vec, dtype=np.float32)).tolist()
+
+    # 3. Points only: one lead sentence a paragraph in a section, plus enumerated ones.
+    cands: list[tuple[Point, int]] = []
+    best_loose = max((c for (sc, i, sec), c in zip(meta, cos, strict=True)
+                      if not sec and _valid(sc.chunk.sentences[i].text, params)),
+                     default=-1.0)
+    need_lead: dict[str, bool] = {}
+    for j, ((sc, i, section), c) in enumerate(zip(meta, cos, strict=True)):
+        text = sc.chunk.sentences[i].text
+        doc_id = sc.chunk.doc_id
+        if section and _paragraph_lead(sc, i):
+            need_lead[doc_id] = True
+        if not _valid(text, params):
+            continue
+        if section:
+            lead = need_lead.get(doc_id, False)
+            need_lead[doc_id] = False
+            if c < params.section_floor:
+                continue
+            if not (lead or _ENUMERATOR.search(text) or speaks_of(text, shape.aspect)):
+                continue
+        elif not (states_point(text, shape.aspect)
+                  and c >= best_loose - params.passage_margin):
+            continue
+        if shape.actors and not _for_actors(snap, sc, i, shape.actors):
+            continue
+        cands.append((Point(sc, i, rows[j], c, section,
+                            (doc_rank[doc_id], sc.chunk.sentences[i].start)), j))
+    if not cands:
+        return [], 0, "no sentence states a point on this"
+    if max(p.cosine for p, _ in cands) < params.min_cosine:
+        return [], 0, "no passage is close enough to the question"
+    if _topic_coverage(snap, question, [p.sc.chunk.text for p, _ in cands]
+                       + [docs[p.sc.chunk.doc_id].title for p, _ in cands]) < params.min_coverage:
+        return [], 0, "the documents do not cover this topic"
+
+    # 4. Near-duplicates merged (the stronger kept), the strongest shown.
+    cands.sort(key=lambda pj: -pj[0].score)
+    kept: list[Point] = []
+    kept_vecs: list[np.ndarray] = []
+    for p, j in cands:
+        v = vecs[j]
+        if any(float(v @ u) >= params.duplicate_cosine for u in kept_vecs):
+            continue
+        kept.append(p)
+        kept_vecs.append(v)
+    shown = kept[: params.max_points]
+    shown.sort(key=lambda p: p.order)
+    return shown, len(kept) - len(shown), ""
+
+
+def _for_actors(snap: IndexSnapshot, sc: StoredChunk, index: int,
+                actors: tuple[str, ...]) -> bool:
+    """Whether the sentence is addressed to one of ``actors`` (or sits under a heading
+    naming one, and addresses no one else)."""
+    text = sc.chunk.sentences[index].text
+    named = addressed_to(text)
+    if named:
+        return bool(set(named) & set(actors))
+    section = snap.documents_by_id[sc.chunk.doc_id].section_at(sc.chunk.sentences[index].start)
+    return any(mentions_actor(h, a) for h in section for a in actors)
+
+
+def compose_list(
+    snap: IndexSnapshot,
+    question: str,
+    shape: QuestionShape,
+    query_vec: np.ndarray,
+    hits: list,  # noqa: ANN001 - assistant.retrieve.Hit, best first
+    stored: dict[int, StoredChunk],
+    passages: list[Passage],
+    top_k: int,
+    params: ListParams,
+) -> Answer:
+    """The bulleted, cited answer to a list question (or the abstention)."""
+    from assistant.answer import cite
+
+    answer = Answer(question=question, passages=passages, shape="list")
+    points, more, reason = gather_points(snap, question, shape, query_vec, hits, stored,
+                                         top_k, params)
+    if not points:
+        answer.abstained = True
+        answer.reason = reason
+        return answer
+    answer.confidence = max(p.cosine for p in points)
+    for p in points:
+        cite(answer, snap, p.sc, p.index, p.score, merge=False)
+    answer.more = more
+    return answer

@@ -1,0 +1,271 @@
+"""What a document sentence does: name a topic, make a point, hold a kind of fact.
+
+Deterministic word patterns over one sentence at a time, used by answer composition:
+
+* ``is_topic_naming``: the sentence only describes the document or names a topic
+  ("This chapter turns to the challenges of partnership.", "This report explores the
+  need to partner, the benefits and challenges, and recommends ways...", "Our
+  recommendations are addressed to commissioners, government and mutuals.", "Mutuals face
+  a number of systemic challenges..."). Such a sentence stays searchable as passage text
+  but is never an answer sentence.
+* ``holds_kind``: the sentence holds the kind of fact a who/when/where/how-many question
+  asks for (an organisation or person, a date, a place, a number).
+* ``addressed_to``: the actors a recommendation sentence addresses ("Commissioners
+  should...", "We recommend that government...").
+* ``speaks_of``: the sentence states something of an aspect (a benefit, a challenge,
+  a recommendation...), by its words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.shapes import ACTORS, ASPECTS
+
+_DOC = (r"report|guidance|guide|chapter|section|document|review|page|paper|publication|"
+        r"study|note|part|annex|appendix|summary|briefing|toolkit|research|evaluation|"
+        r"analysis|article|booklet|handbook|framework|survey|this|we")
+
+_META_VERBS = (
+    r"sets? out|explores?|examines?|describes?|discuss(es)?|outlines?|summari[sz]es?|"
+    r"covers?|looks? (at|back|into)|turns? (to|now)|considers?|presents?|introduces?|"
+    r"provides? (an? )?(overview|summary|introduction|guidance|detail|information)|"
+    r"is about|focus(es)? on|highlights?|reports? on|draws? on|gives? (an? )?(overview|"
+    r"summary|account)|explains?|address(es)?|(is|are) (intended|written|aimed|"
+    r"structured|organised|organized|divided|grouped|addressed|set out|listed|"
+    r"summari[sz]ed|described)|contains?|lists?|makes? (\w+ )?(recommendations?|"
+    r"suggestions?)|reviews?|investigates?|assesses?|analyses?|identifies?"
+)
+
+# "This report explores...", "The following section sets out...", "In this chapter we..."
+_META = re.compile(
+    rf"^\W*(?:(?:in|within|throughout|across)\s+)?(?:this|the|our|these|the following|"
+    rf"the next|the final|the rest of this|each|a|an)\s+(?:\w+\s+){{0,3}}?(?:{_DOC})s?\b"
+    rf"[^.;:]*?\b(?:{_META_VERBS})\b",
+    re.IGNORECASE,
+)
+# "A research report into the need, benefits and challenges for ..."
+_DESCRIBES_DOC = re.compile(
+    rf"^\W*(?:a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?(?:{_DOC})s?\s+(?:into|on|about|of|"
+    rf"for|looking at|examining|exploring)\b", re.IGNORECASE)
+# "In this chapter, we ...", "We now turn to ...", "Below, we set out ..."
+_WE_META = re.compile(
+    rf"^\W*(?:(?:in|within)\s+(?:this|the next|the following)\s+(?:{_DOC})s?,?\s+|"
+    rf"(?:below|here|next|now|finally),?\s+)?we\s+(?:now\s+|then\s+|first\s+|also\s+)?"
+    rf"(?:set out|explore|examine|describe|discuss|outline|summari[sz]e|look at|turn to|"
+    rf"consider|present|introduce|report on|focus on|highlight|review)\b",
+    re.IGNORECASE,
+)
+
+_ASPECT_NOUN = (r"benefits?|advantages?|opportunit(?:y|ies)|challenges?|barriers?|risks?|"
+                r"problems?|difficult(?:y|ies)|obstacles?|issues?|recommendations?|"
+                r"lessons?|steps?|ways|findings?|themes?|drawbacks?|disadvantages?|"
+                r"suggestions?|actions?|conclusions?|need")
+_QUANTIFIED = re.compile(
+    rf"\b(?:a number of|a range of|a series of|a set of|several|various|many|numerous|"
+    rf"some|a few|two|three|four|five|six|seven|eight|nine|ten|\d+|key|main|"
+    rf"the following|these|those|such|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_ASPECT_NOUN})\b",
+    re.IGNORECASE,
+)
+_COORDINATED = re.compile(
+    rf"\b(?:{_ASPECT_NOUN})\b(?:\s*,\s*(?:the\s+)?(?:{_ASPECT_NOUN})\b)*\s*,?\s*"
+    rf"(?:and|or|as well as)\s+(?:the\s+)?(?:{_ASPECT_NOUN})\b",
+    re.IGNORECASE,
+)
+_VAGUE_PREDICATE = re.compile(
+    r"\b(?:are|is|were|was)\s+(?:set out|described|listed|discussed|summari[sz]ed|"
+    r"addressed|grouped|presented|considered|explored|covered|outlined)\b|"
+    r"\b(?:fall|falls) into\b|\bbelow\b|\bin turn\b.*\bchapter\b|\bthe following\b|"
+    r"\b(?:can be|could be|are|were) (?:managed|mitigated|overcome|addressed)\b|"
+    r"\b(?:face|faces|faced|report|reported|identified|found|makes?|made|has|have|had|"
+    r"bring|brings|offer|offers)\s+(?:a number of|a range of|several|various|many|some|"
+    r"two|three|four|five|six|seven|\d+|key|both)\b",
+    re.IGNORECASE,
+)
+_SPECIFIC = re.compile(r"\d|%|£|\bper cent\b", re.IGNORECASE)
+
+
+def is_topic_naming(text: str) -> bool:
+    """Whether the sentence only describes the document or names a topic.
+
+    Three signs, any of which is enough:
+
+    * the document (or a part of it) is the subject of a verb of saying or structure
+      ("This chapter turns to...", "The following section sets out...", "In this
+      report we explore..."), or the sentence is a noun phrase describing a document
+      ("A research report into...");
+    * aspects are named as a list ("the benefits and challenges", "benefits, risks and
+      recommendations");
+    * an aspect is named with a vague quantifier and a vague predicate, and nothing
+      specific (no figure): "Mutuals face a number of systemic challenges that can be
+      managed...", "Our recommendations are addressed to...", "The review makes five
+      recommendations to the board.".
+    """
+    s = " ".join(text.split())
+    if _META.search(s) or _DESCRIBES_DOC.search(s) or _WE_META.search(s):
+        return True
+    if _COORDINATED.search(s):
+        return True
+    if _QUANTIFIED.search(s) and _VAGUE_PREDICATE.search(s) and not _SPECIFIC.search(s):
+        return True
+    return False
+
+
+# -- kinds of fact --------------------------------------------------------------------
+
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|"
+           r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE = re.compile(
+    rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b(?:{_MONTHS})\b|\b(?:monday|tuesday|wednesday|"
+    rf"thursday|friday|saturday|sunday)\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|"
+    rf"\b(?:spring|summer|autumn|winter)\b|\b(?:century|decade|today|yesterday|"
+    rf"since|until|ago|weeks?|months?|years?|quarter|annually|daily|weekly|monthly)\b",
+    re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+    r"dozen|half|third|quarter|quarterly|twice|once|double|treble|triple|single|"
+    r"none|all|every|each|most|few|several|majority|minority|per cent|percent)\b",
+    re.IGNORECASE)
+_PLACE = re.compile(
+    r"\b(?:in|at|near|from|across|throughout|to|based in|located in)\s+(?:the\s+)?"
+    r"[A-Z][\w'-]+|\b(?:england|scotland|wales|northern ireland|london|uk|britain|"
+    r"region|county|city|town|village|borough|district|north|south|east|west|"
+    r"street|road|office|building|headquarters|site|centre|center|hospital|online)\b")
+_ORG_WORDS = (r"council|government|department|ministry|trust|board|committee|authority|"
+              r"agency|association|society|company|charity|university|college|school|"
+              r"hospital|nhs|team|group|network|partnership|firm|ltd|limited|plc|cic|"
+              r"office|service|evaluator|consultant|researcher|author|director|manager|"
+              r"chief|officer|minister|secretary|chair|staff|employees?|members?|"
+              r"owners?|residents|people|commissioners?|mutuals?|institute|centre|"
+              r"foundation|bank|union|dcms|cabinet")
+_PERSON = re.compile(
+    rf"\b(?:by|from|with|led by|written by|chaired by)\s+(?:an?\s+|the\s+)?"
+    rf"(?:[\w-]+\s+){{0,3}}?(?:{_ORG_WORDS}|[A-Z][a-z]+)\b|"
+    rf"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|for|and|&))*\s+(?:{_ORG_WORDS})\b|"
+    rf"\b(?:{_ORG_WORDS})\b|\b(?:Mr|Mrs|Ms|Dr|Professor|Sir|Dame|Lord|Lady)\b|"
+    rf"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\s+[A-Z][a-z]+\b",
+)
+
+
+_REASON = re.compile(
+    r"\b(?:because|since|as a result|result(?:s|ed)? in|due to|owing to|so that|"
+    r"in order to|so as to|needs?|needed|helps?|helped|allows?|allowed|enables?|enabled|"
+    r"offers?|means|meant|leads? to|led to|caus\w*|reasons?|thanks to|concluded|"
+    r"could only|only by|by (?!the\b|a\b|an\b)\w+ing)\b", re.IGNORECASE)
+
+
+def holds_kind(text: str, kind: str | None) -> bool:
+    """Whether ``text`` holds the kind of fact ``kind`` (None: any sentence does)."""
+    if kind is None:
+        return True
+    if kind == "reason":
+        return bool(_REASON.search(text))
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "number":
+        return bool(_NUMBER.search(text))
+    if kind == "place":
+        return bool(_PLACE.search(text))
+    if kind == "person":
+        return bool(_PERSON.search(text))
+    return True
+
+
+# -- actors and aspects ----------------------------------------------------------------
+
+_MODAL = re.compile(r"\b(?:should|must|ought to|needs? to|will need to|are encouraged to|"
+                    r"is encouraged to|could|can|may wish to|would benefit from)\b",
+                    re.IGNORECASE)
+_RECOMMEND_THAT = re.compile(r"\b(?:recommend|suggest|propose|advise|urge|ask|call on|"
+                             r"invite|encourage)s?\s+(?:that\s+)?(?P<who>[^,;:]{2,60}?)\s+"
+                             r"(?:should|must|to|will|need|could|consider|review|set|"
+                             r"publish|agree|use|adopt|make|create|fund|ensure|take|"
+                             r"allow|build|give|provide)\b", re.IGNORECASE)
+
+
+def addressed_to(text: str) -> tuple[str, ...]:
+    """Actors a sentence addresses as the ones to act: the subject of its modal verb
+    ("Commissioners should...", "Government must..."), or whom it recommends to ("We
+    recommend that councils..."). Empty when the sentence names no one to act."""
+    m = _RECOMMEND_THAT.search(text)
+    if m:
+        found = _actors(m.group("who"))
+        if found:
+            return found
+    m = _MODAL.search(text)
+    if m:
+        return _actors(text[max(0, m.start() - 80): m.start()], last=True)
+    return ()
+
+
+def _actors(text: str, last: bool = False) -> tuple[str, ...]:
+    """Actors named in ``text``; with ``last``, only the one named nearest its end."""
+    low = text.lower()
+    hits: list[tuple[int, str]] = []
+    for actor, forms in ACTORS.items():
+        pos = max((low.rfind(f) for f in forms), default=-1)
+        if pos >= 0:
+            hits.append((pos, actor))
+    if not hits:
+        return ()
+    if last:
+        return (max(hits)[1],)
+    return tuple(a for _, a in sorted(hits))
+
+
+def mentions_actor(text: str, actor: str) -> bool:
+    low = text.lower()
+    return any(f in low for f in ACTORS.get(actor, ()))
+
+
+def speaks_of(text: str, aspect: str | None) -> bool:
+    """Whether the sentence's own words name ``aspect`` (or, for recommendations, say
+    what someone should do)."""
+    if aspect is None:
+        return False
+    low = text.lower()
+    if aspect == "recommendations":
+        return bool(_MODAL.search(text) or _RECOMMEND_THAT.search(text)
+                    or re.search(r"\brecommend", low))
+    return any(stem in low for stem in ASPECTS.get(aspect, ()))
+
+
+#: Words that state a point of an aspect without naming it: a gain ("can offer ... new
+#: routes", "greater engagement", "cut costs"), a difficulty ("face staff shortages",
+#: "took too long"), an action ("should", "agree a template").
+_CUES = {
+    "benefits": re.compile(
+        r"\b(?:offers?|offered|offering|improv\w*|better|greater|higher|more effective|"
+        r"increase[ds]?|increasing (?:their|its|the)|reduc\w*|cut|cuts|sav(?:e|es|ed|ing)s?|"
+        r"enabl\w*|allow\w*|help(?:s|ed)?|new routes?|access to|reach|innovat\w*|"
+        r"cost-effective|efficien\w*|economies|bulk|shared|pool\w*|stronger|faster|"
+        r"fewer|lower|resilien\w*|sustainab\w*|win|won|grow\w*|scale|expertise|"
+        r"associated with (?:higher|better|greater|improved))\b", re.IGNORECASE),
+    "challenges": re.compile(
+        r"\b(?:face[ds]?|facing|lack\w*|shortages?|constraints?|uncertain\w*|slow\w*|"
+        r"hard\w*|unable|cannot|could not|can't|limit\w*|burden\w*|costly|expensive|"
+        r"delay\w*|too (?:long|slow|little|small|few)|struggl\w*|tension\w*|conflict\w*|"
+        r"mistrust|distrust|unclear|confus\w*|friction|fail\w*|los[se]|threat\w*|"
+        r"pressure\w*|gaps?|weak\w*|insufficient|fragment\w*|complex\w*|resist\w*|"
+        r"reluctan\w*|exclud\w*|disadvantag\w*)\b", re.IGNORECASE),
+    "lessons": re.compile(
+        r"\b(?:learn\w*|lesson\w*|worked|found that|realised|realized|in hindsight|"
+        r"should have|would have|next time|key to|depend\w* on|made the difference)\b",
+        re.IGNORECASE),
+    "steps": re.compile(
+        r"^\W*(?:first|then|next|finally|start|begin|agree|check|ask|make|set|write|"
+        r"identify|choose|map|talk|speak|seek|get|build|plan|review|decide|use|"
+        r"consider|find|draw up|put|test|invest|record|publish|name|appoint)\b|"
+        r"\b(?:should|must|need to|needs to|step|before)\b", re.IGNORECASE),
+}
+
+
+def states_point(text: str, aspect: str | None) -> bool:
+    """Whether a sentence outside the aspect's own section states such a point: it
+    names the aspect, or uses words that state one (see ``_CUES``)."""
+    if speaks_of(text, aspect):
+        return True
+    cue = _CUES.get(aspect or "")
+    return bool(cue and cue.search(text))

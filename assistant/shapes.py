@@ -1,0 +1,224 @@
+"""What kind of answer a question wants: its shape, aspect, actor and kind of fact.
+
+Deterministic and offline: word patterns only, no model. Three shapes:
+
+* ``list``: the question asks for every point the documents make on an *aspect*
+  (benefits, challenges, recommendations, lessons, steps or ways): "What are the
+  benefits of partnerships for mutuals?", "What should commissioners do?", "How can
+  mutuals prepare for a joint bid?". A singular ("What was the clearest benefit?") is a
+  fact question.
+* ``record``: the question is about a document itself (who published it, when, under
+  what licence, where it is): answered from the catalogue record, not from its text.
+* ``fact``: everything else. Who/when/where/how many/how much questions also carry the
+  *kind* of fact they ask for (``person``, ``date``, ``place``, ``number``), which the
+  answer sentence must hold.
+
+The vocabulary is written out here, in one place; ``assistant/points.py`` uses the same
+aspect stems to recognise sentences that only name a topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: Aspect families: the stems that name them (in questions, headings and sentences).
+ASPECTS: dict[str, tuple[str, ...]] = {
+    "benefits": ("benefit", "advantage", "gain", "upside", "opportunit", "positive",
+                 "strength", "what worked", "worked well", "went well", "success"),
+    "challenges": ("challeng", "barrier", "risk", "problem", "difficult", "obstacle",
+                   "drawback", "disadvantage", "pitfall", "hurdle", "weakness", "threat",
+                   "concern", "constraint", "limitation", "downside", "issue", "friction"),
+    "recommendations": ("recommend", "advice", "advise", "suggest", "propos", "next step",
+                        "action", "should"),
+    "lessons": ("lesson", "learn", "what worked", "worked well", "good practice",
+                "success factor", "tip"),
+    "steps": ("step", "way", "how to", "how can", "checklist", "before you", "getting",
+              "stage", "approach", "method", "prepar", "tip"),
+}
+
+#: Plural nouns (or their verb) that make "what are the ..." a list question.
+_LIST_NOUNS = (
+    r"benefits|advantages|gains|upsides|opportunities|positives|strengths|"
+    r"challenges|barriers|risks|problems|difficulties|obstacles|drawbacks|disadvantages|"
+    r"pitfalls|hurdles|weaknesses|threats|concerns|constraints|limitations|downsides|"
+    r"issues|recommendations|suggestions|proposals|actions|lessons|steps|ways|"
+    r"things|points|factors|measures|options|tips|key points|findings"
+)
+
+_NOUN_ASPECT = {
+    "benefits": "benefits", "advantages": "benefits", "gains": "benefits",
+    "upsides": "benefits", "opportunities": "benefits", "positives": "benefits",
+    "strengths": "benefits",
+    "recommendations": "recommendations", "suggestions": "recommendations",
+    "proposals": "recommendations", "actions": "recommendations",
+    "lessons": "lessons", "steps": "steps", "ways": "steps", "tips": "steps",
+    "measures": "steps", "options": "steps",
+}
+
+#: Who a recommendation can be addressed to: the canonical name and its word forms.
+ACTORS: dict[str, tuple[str, ...]] = {
+    "commissioners": ("commissioner", "commissioning bod", "commissioning team",
+                      "local authorit", "council", "procurement team", "buyer"),
+    "government": ("government", "dcms", "minister", "department for", "whitehall",
+                   "cabinet office", "treasury"),
+    "mutuals": ("mutual", "spin-out", "spin out", "board", "leader", "staff-owned",
+                "employee-owned", "social enterprise", "provider"),
+    "partners": ("partner organisation", "charit", "voluntary", "private firm",
+                 "private sector"),
+}
+
+_DOC_NOUNS = (r"report|guidance|guide|document|publication|paper|review|page|study|"
+              r"note|briefing|toolkit|research|evaluation|strategy|plan")
+
+_RECORD = re.compile(
+    rf"\b(who|which (organisation|organization|department|body))\s+(published|publishes|"
+    rf"issued|issues|released|produced|is the publisher of|owns)\b"
+    rf"|\bwho is the publisher\b"
+    rf"|\bwhen (was|were|is|did)\b.*\b(published|released|issued|updated|come out|came out)\b"
+    rf"|\b(publication|release) date\b"
+    rf"|\bwhat (is the )?(licen[cs]e|copyright)\b|\bunder (what|which) licen[cs]e\b"
+    rf"|\blicen[cs]ed\b|\bcan i (reuse|re-use|copy)\b"
+    rf"|\b(where can i|where do i) (find|get|read|download)\b.*\b({_DOC_NOUNS})\b"
+    rf"|\b(url|web address|link) (of|for|to)\b",
+    re.IGNORECASE,
+)
+
+_WHO_WROTE = re.compile(
+    rf"\bwho (wrote|authored|is the author of|were the authors of|commissioned|prepared)\b"
+    rf".*\b({_DOC_NOUNS})\b", re.IGNORECASE)
+
+_LIST_PATTERNS = (
+    re.compile(rf"\b(what|which)\b.*\b({_LIST_NOUNS})\b", re.IGNORECASE),
+    re.compile(rf"^\s*(list|name|give|summari[sz]e|outline|describe)\b.*\b({_LIST_NOUNS})\b",
+               re.IGNORECASE),
+    re.compile(r"\bwhat (does|do|did) (the|this|our|their|its)?\s*[\w\s'-]{0,40}?\b"
+               r"(recommend|suggest|propose|advise)\b", re.IGNORECASE),
+    re.compile(r"\bwhat (should|must|can|could|ought)\b.*\b(do|consider|change|ask|avoid|"
+               r"check|know|prepare|agree|put in place|look for|think about)\b",
+               re.IGNORECASE),
+    re.compile(r"\bhow (can|could|should|might|do|does|to)\b.*\b(prepare|improve|overcome|"
+               r"reduce|avoid|manage|mitigate|make|build|get|find|support|strengthen|start|"
+               r"form|set up|succeed|work|deal|address|increase|encourage|help|choose)\b",
+               re.IGNORECASE),
+    re.compile(r"\bwhat (worked|went well|went wrong|did not work|didn't work)\b",
+               re.IGNORECASE),
+    re.compile(r"\bwhat (is|was) recommended\b", re.IGNORECASE),
+)
+
+_SINGULAR = re.compile(
+    r"\b(the|a|one|which|what)\s+(\w+\s+){0,2}?(main|biggest|largest|clearest|greatest|"
+    r"first|second|third|last|hardest|most|key|single|only|best|top|primary)\s+"
+    r"(benefit|advantage|challenge|barrier|risk|problem|recommendation|lesson|step|way)\b"
+    r"(?!s)", re.IGNORECASE)
+
+_FACT_KINDS = (
+    ("number", re.compile(r"\bhow (many|much|long|often|big|large|far|old)\b|"
+                          r"\bwhat (percentage|proportion|share|fraction|number|amount|"
+                          r"sum|figure|total|cost|price|turnover|budget)\b|"
+                          r"\bby how much\b|\bhow many\b", re.IGNORECASE)),
+    ("date", re.compile(r"^\s*when\b|\bwhen (did|was|were|is|will|does|do)\b|"
+                        r"\b(what|which) (year|date|month|day|decade)\b|\bin what year\b",
+                        re.IGNORECASE)),
+    ("person", re.compile(r"^\s*who\b|\bwho (is|was|are|were|wrote|leads|led|owns|runs|"
+                          r"chairs|manages|pays|funds|decides|made)\b|\bwhom\b|\bwhose\b|"
+                          r"\b(which|what) (organisation|organization|body|department|"
+                          r"company|person|partner|firm|charity|council)\b",
+                          re.IGNORECASE)),
+    ("reason", re.compile(r"^\s*why\b|\bwhy (do|does|did|is|are|was|were|should|would|"
+                          r"must|might)\b|\bfor what reason\b|\bwhat (is|was) the reason\b",
+                          re.IGNORECASE)),
+    ("place", re.compile(r"^\s*where\b|\bwhere (is|was|are|were|did|does|do)\b|"
+                         r"\b(which|what) (region|area|town|city|county|country|place)\b",
+                         re.IGNORECASE)),
+)
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """What a question asks for.
+
+    Attributes:
+        shape: ``"list"``, ``"fact"`` or ``"record"``.
+        aspect: for a list question, the aspect family (a key of ``ASPECTS``), or None
+            when the list is about no particular aspect.
+        actors: the actors the question is about ("commissioners"), canonical names.
+        fact_kind: for a fact question, ``"person"``, ``"date"``, ``"place"``,
+            ``"number"`` or None (any sentence may answer).
+        about_document: the question is about a document itself (who wrote it, who
+            published it): its catalogue record may answer when no sentence does.
+    """
+
+    shape: str
+    aspect: str | None = None
+    actors: tuple[str, ...] = field(default_factory=tuple)
+    fact_kind: str | None = None
+    about_document: bool = False
+
+
+def actors_in(text: str) -> tuple[str, ...]:
+    """Canonical actors named in ``text``, in ``ACTORS`` order."""
+    low = text.lower()
+    return tuple(a for a, forms in ACTORS.items() if any(f in low for f in forms))
+
+
+def _aspect(question: str) -> str | None:
+    low = question.lower()
+    m = re.search(rf"\b({_LIST_NOUNS})\b", low)
+    if m and m.group(1) in _NOUN_ASPECT:
+        return _NOUN_ASPECT[m.group(1)]
+    for name in ("challenges", "recommendations", "benefits", "lessons", "steps"):
+        if any(re.search(rf"\b{re.escape(stem)}", low) for stem in ASPECTS[name]
+               if stem not in ("should", "action", "issue", "way", "getting", "tip")):
+            return name
+    if re.search(r"\bwhat (should|must|ought)\b", low):
+        return "recommendations"
+    if re.search(r"\bhow (can|could|should|might|do|does|to)\b", low):
+        return "steps"
+    return None
+
+
+def classify(question: str) -> QuestionShape:
+    """The shape of ``question`` (see the module docstring)."""
+    q = " ".join(question.split())
+    who_wrote = bool(_WHO_WROTE.search(q))
+    if _RECORD.search(q) and not who_wrote:
+        return QuestionShape("record", about_document=True)
+    if not _SINGULAR.search(q) and not re.search(r"\bhow (many|much)\b", q, re.IGNORECASE):
+        for pattern in _LIST_PATTERNS:
+            if pattern.search(q):
+                # The actor the question is about, not the one it names as a topic:
+                # "What should commissioners do?" -> commissioners; "What are the
+                # benefits of partnerships for mutuals?" -> none (mutuals are the topic).
+                asked = _addressed_actors(q)
+                return QuestionShape("list", aspect=_aspect(q), actors=asked)
+    kind = None
+    for name, pattern in _FACT_KINDS:
+        if pattern.search(q):
+            kind = name
+            break
+    return QuestionShape("fact", fact_kind=kind, about_document=who_wrote)
+
+
+_ADDRESSED = (
+    re.compile(r"\bwhat (?:should|must|can|could|ought)\s+(?P<who>.+?)\s+(?:to\s+)?(?:do|"
+               r"consider|change|ask|avoid|check|know|prepare|agree|put|look|think)\b",
+               re.IGNORECASE),
+    re.compile(r"\bhow (?:can|could|should|might)\s+(?P<who>.+?)\s+\w+", re.IGNORECASE),
+    re.compile(r"\b(?:recommendations?|advice|suggestions?|actions?|steps?|lessons?) "
+               r"(?:for|to)\s+(?P<who>.+?)(?:\?|$|\bin\b|\bon\b|\bbefore\b|\bwhen\b)",
+               re.IGNORECASE),
+    re.compile(r"\bwhat (?:does|do|did) .{0,40}?\b(?:recommend|suggest|propose|advise)\s+"
+               r"(?:for|to)?\s*(?P<who>.+?)(?:\s+(?:to|do|should)\b|\?|$)", re.IGNORECASE),
+)
+
+
+def _addressed_actors(question: str) -> tuple[str, ...]:
+    """Actors a list question asks about as the ones to act or be addressed."""
+    for pattern in _ADDRESSED:
+        m = pattern.search(question)
+        if m:
+            found = actors_in(m.group("who"))
+            if found:
+                return found
+    return ()
