@@ -40,6 +40,46 @@ from make_quality_corpus import QUESTIONS, make_corpus  # noqa: E402
 
 from assistant.evaluate import calibrate_threshold as calibrate  # noqa: E402
 
+FIGURES = ["Recall@5", "cit. precision", "support", "answered", "abstained (unans.)",
+           "false answers"]
+"""The column names of ``figures``."""
+
+
+def halves(n: int) -> tuple[list[int], list[int]]:
+    """Indexes of the tuning half (question numbers 1, 3, 5, ...) and the held-out half."""
+    return [i for i in range(n) if i % 2 == 0], [i for i in range(n) if i % 2 == 1]
+
+
+def prepare(work: Path, emb):  # noqa: ANN001, ANN201 - (Settings, gold, docs folder)
+    """Write the quality corpus under ``work``, build a fresh index of it and load the gold.
+
+    Returns the shipped settings over that index, the gold questions and the docs folder.
+    """
+    from assistant.config import Settings
+    from assistant.evaluate import load_gold
+
+    docs = make_corpus(work / "docs")
+    base = Settings(index_dir=work / "index")
+    fresh_build(base.index_dir, emb, [docs])
+    return base, load_gold(QUESTIONS), docs
+
+
+def run(settings, emb, gold) -> list:  # noqa: ANN001
+    """Every gold question asked through ``Assistant.ask`` with ``settings``, scored."""
+    from assistant.evaluate import evaluate
+    from assistant.service import Assistant
+
+    return evaluate(Assistant(settings, emb), gold)
+
+
+def figures(results: list) -> list[str]:
+    """The ``FIGURES`` of some question results, formatted."""
+    from assistant.evaluate import summarise
+
+    s = summarise(results)
+    return [f"{s.recall_at_5:.3f}", f"{s.citation_precision:.3f}", f"{s.answer_support:.3f}",
+            f"{s.answered_rate:.3f}", f"{s.abstained_rate:.3f}", f"{s.false_answer_rate:.3f}"]
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -48,31 +88,23 @@ def main(argv: list[str] | None = None) -> int:
                     help="print every question's result (default settings)")
     args = ap.parse_args(argv)
 
-    from assistant.config import Settings
-    from assistant.evaluate import evaluate, format_report, load_gold, summarise
-    from assistant.service import Assistant
+    from assistant.evaluate import format_report, summarise
 
     t0 = time.perf_counter()
-    docs = make_corpus(args.work / "docs")
-    gold = load_gold(QUESTIONS)
     emb = real_embedder()
-    base = Settings(index_dir=args.work / "index")
-    fresh_build(base.index_dir, emb, [docs])
-    tune = [i for i in range(len(gold)) if i % 2 == 0]  # question numbers 1, 3, 5, ...
-    held = [i for i in range(len(gold)) if i % 2 == 1]
+    base, gold, docs = prepare(args.work, emb)
+    tune, held = halves(len(gold))
     n_ans = sum(g.answerable for g in gold)
+    ask_all = lambda settings: run(settings, emb, gold)  # noqa: E731
     print(f"{len(gold)} questions ({n_ans} answerable, {len(gold) - n_ans} unanswerable) "
           f"over {len(list(docs.iterdir()))} documents; tuning half = odd numbers, "
           f"held-out half = even numbers\n")
-
-    def run(settings: Settings) -> list:
-        return evaluate(Assistant(settings, emb), gold)
 
     # 1. Calibrate abstention on the tuning half: for each topic weight of the evidence
     #    score, the best threshold; then the best weight.
     calib = []
     for weight in (0.0, 0.3, 0.5, 0.7, 1.0):
-        never = run(replace(base, abstain_below=-9.0, abstain_topic_weight=weight))
+        never = ask_all(replace(base, abstain_below=-9.0, abstain_topic_weight=weight))
         conf = [r.confidence if r.confidence is not None else -1.0 for r in never]
         t, b = calibrate([conf[i] for i in tune], [gold[i].answerable for i in tune])
         calib.append((b, -weight, t, conf))
@@ -100,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             for heading in (0.0, 0.25, 0.5, 1.0):
                 s = replace(calibrated, sentence_margin=margin, sentence_term_bonus=bonus,
                             sentence_heading_weight=heading)
-                summary = summarise([r for i, r in enumerate(run(s)) if i in set(tune)])
+                summary = summarise([r for i, r in enumerate(ask_all(s)) if i in set(tune)])
                 grid.append(((summary.citation_precision + summary.answer_support) / 2,
                              -margin, -heading, bonus, s))
     # ties: smaller margin, smaller heading weight, larger bonus
@@ -122,27 +154,23 @@ def main(argv: list[str] | None = None) -> int:
           f"({'the tuning-half choice' if same else 'DIFFERENT from the tuning-half choice'})\n")
 
     # 3. Figures for the shipped defaults, beside the previous defaults and the choices.
-    systems = [("shipped defaults (Settings())", run(base)),
+    systems = [("shipped defaults (Settings())", ask_all(base)),
                ("shipped, without heading evidence",
-                run(replace(base, sentence_heading_weight=0.0))),
+                ask_all(replace(base, sentence_heading_weight=0.0))),
                ("cosine only, threshold calibrated",
-                run(replace(base, abstain_topic_weight=0.0,
-                            abstain_below=[c for c in calib if c[1] == 0][0][2]))),
+                ask_all(replace(base, abstain_topic_weight=0.0,
+                                abstain_below=[c for c in calib if c[1] == 0][0][2]))),
                ("previous defaults (0.40, margin 0.12)",
-                run(replace(base, abstain_below=0.40, abstain_topic_weight=0.0,
-                            sentence_margin=0.12, sentence_term_bonus=0.1,
-                            sentence_heading_weight=0.0)))]
+                ask_all(replace(base, abstain_below=0.40, abstain_topic_weight=0.0,
+                                sentence_margin=0.12, sentence_term_bonus=0.1,
+                                sentence_heading_weight=0.0)))]
     if not (same and same_t):
-        systems.append(("tuning-half choices", run(chosen)))
-    header = ["settings", "part", "Recall@5", "cit. precision", "support", "answered",
-              "abstained (unans.)", "false answers"]
+        systems.append(("tuning-half choices", ask_all(chosen)))
+    header = ["settings", "part", *FIGURES]
     rows = []
     for name, results in systems:
         for part, idx in (("tune", tune), ("held-out", held), ("all", range(len(gold)))):
-            s = summarise([results[i] for i in idx])
-            rows.append([name, part, f"{s.recall_at_5:.3f}", f"{s.citation_precision:.3f}",
-                         f"{s.answer_support:.3f}", f"{s.answered_rate:.3f}",
-                         f"{s.abstained_rate:.3f}", f"{s.false_answer_rate:.3f}"])
+            rows.append([name, part, *figures([results[i] for i in idx])])
     print(table(header, rows))
     if args.verbose:
         print()

@@ -6,7 +6,10 @@ Run from the repository root::
 
 The sources live in ``tests/fixtures/quality/``: ``*.yaml`` files with a ``pages`` key
 become multi-page PDFs (fpdf2: running header, "Page n of N" footer, bookmarks,
-sections and tables), ``*.html`` files are copied as they are. The questions that go
+sections and tables; a page may carry on its chapter without a heading, or print a
+"(continued)" heading without a bookmark), ``*.html``, ``*.md`` and ``*.txt`` files are
+copied as they are. ``make_corpus(out, source)`` renders another fixture folder the same
+way (``benchmarks/lists.py`` uses it for ``tests/fixtures/lists/``). The questions that go
 with them are in ``tests/fixtures/quality/questions.yaml``. Output is deterministic, so
 rebuilding an index over it re-embeds nothing.
 """
@@ -47,10 +50,12 @@ def render_pdf(spec: dict, path: Path) -> Path:
     pdf.set_creation_date(__import__("datetime").datetime(2023, 7, 1))
     for page in spec["pages"]:
         pdf.add_page()
-        pdf.set_font("Helvetica", "B", 15)
-        pdf.start_section(page["heading"], level=0)
-        pdf.multi_cell(0, 9, page["heading"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(3)
+        if page.get("heading"):  # a page without one carries on the chapter
+            pdf.set_font("Helvetica", "B", 15)
+            if page.get("bookmark", True):  # False: a "(continued)" heading
+                pdf.start_section(page["heading"], level=0)
+            pdf.multi_cell(0, 9, page["heading"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(3)
         for block in page["blocks"]:
             if "h2" in block:
                 pdf.set_font("Helvetica", "B", 12)
@@ -74,12 +79,16 @@ def render_pdf(spec: dict, path: Path) -> Path:
     return path
 
 
-def make_corpus(out: Path) -> Path:
-    """Write every fixture document into ``out`` (only files whose bytes change)."""
+def make_corpus(out: Path, source: Path = QUALITY_DIR) -> Path:
+    """Write every fixture document of ``source`` into ``out`` (only files whose bytes change).
+
+    ``*.yaml`` specs with ``pages`` become PDFs; ``*.html``, ``*.md`` and ``*.txt`` files
+    are copied as they are.
+    """
     import yaml
 
     out.mkdir(parents=True, exist_ok=True)
-    for src in sorted(QUALITY_DIR.glob("*.yaml")):
+    for src in sorted(source.glob("*.yaml")):
         spec = yaml.safe_load(src.read_text(encoding="utf-8"))
         if not isinstance(spec, dict) or "pages" not in spec:
             continue
@@ -90,7 +99,7 @@ def make_corpus(out: Path) -> Path:
             tmp.unlink()
         else:
             tmp.replace(target)
-    for src in sorted(QUALITY_DIR.glob("*.html")):
+    for src in sorted(p for ext in ("html", "md", "txt") for p in source.glob(f"*.{ext}")):
         target = out / src.name
         if not target.exists() or target.read_bytes() != src.read_bytes():
             shutil.copyfile(src, target)
