@@ -85,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="one question per line; answers as JSON Lines with --json")
     ask.add_argument("--doc", action="append", metavar="DOC_ID",
                      help="only search this document (repeatable)")
+    ask.add_argument("--follow-up", action="store_true",
+                     help="the question may follow up the last one asked with this index "
+                     "(\"And the risks?\", \"What about commissioners?\"); with --questions, "
+                     "each line may follow up the line before")
 
     src = sub.add_parser("sources", parents=[common], help="list indexed documents")
     src.add_argument("--json", action="store_true", help="print JSON")
@@ -246,8 +250,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         questions = [q.strip() for q in raw.splitlines()
                      if q.strip() and not q.lstrip().startswith("#")]
         noted = False
+        # A batch is its own conversation: it neither reads nor changes the index's
+        # last question; with --follow-up each line may follow up the one before.
+        history: list[str] = []
         for q in questions:
-            answer = assistant.ask(q, k=args.k, doc_ids=args.doc)
+            answer = assistant.ask(q, k=args.k, doc_ids=args.doc,
+                                   history=history if args.follow_up else ())
+            history.append(answer.resolved_question or answer.question)
             if args.json:
                 print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
             else:
@@ -255,12 +264,38 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 noted = noted or bool(answer.abstained and answer.note)
                 print(f"Q: {safe(q)}\n{text}\n", flush=True)
         return 0
-    answer = assistant.ask(args.question, k=args.k, doc_ids=args.doc)
+    answer = assistant.ask(args.question, k=args.k, doc_ids=args.doc,
+                           history=_last_question(assistant) if args.follow_up else ())
+    _remember_question(assistant, answer, args.follow_up)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
     else:
         print(format_answer(answer))
     return 0
+
+
+def _last_question(assistant) -> tuple[str, ...]:  # noqa: ANN001
+    """The last question asked with this index, as the history of a follow-up."""
+    from assistant.last_question import read_last_question
+
+    last = read_last_question(assistant.layout.root)
+    if last is None:
+        print("note: no earlier question asked with this index; answering as asked",
+              file=sys.stderr)
+        return ()
+    return (last,)
+
+
+def _remember_question(assistant, answer, follow_up: bool) -> None:  # noqa: ANN001
+    """Store the question as answered, for the next ``ask --follow-up`` on this index."""
+    from assistant.last_question import write_last_question
+
+    try:
+        write_last_question(assistant.layout.root, answer.resolved_question or answer.question)
+    except OSError as exc:
+        if follow_up:  # only those who follow up need to know
+            print(f"note: cannot remember this question for --follow-up: {exc.strerror}",
+                  file=sys.stderr)
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

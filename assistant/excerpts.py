@@ -105,7 +105,8 @@ def from_answer(answer: Answer) -> list[Excerpt]:
     """An answer as excerpts: one per citation, each with the sentences it supports."""
     if answer.abstained:
         return []
-    return [Excerpt.from_citation(c, question=answer.question) for c in answer.citations]
+    question = answer.resolved_question or answer.question  # "And the risks?" says little
+    return [Excerpt.from_citation(c, question=question) for c in answer.citations]
 
 
 def add_unique(excerpts: list[Excerpt], new: Iterable[Excerpt]) -> int:

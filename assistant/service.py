@@ -17,6 +17,7 @@ import numpy as np
 from assistant.answer import AnswerParams, compose
 from assistant.catalogue import record_answer
 from assistant.config import Settings
+from assistant.followup import resolve as resolve_followup
 from assistant.lists import ListParams, compose_list
 from assistant.records import Answer, Passage
 from assistant.retrieve import (
@@ -178,9 +179,21 @@ class Assistant:
         return to_passages(snap, hits, stored)
 
     def ask(
-        self, question: str, k: int | None = None, doc_ids: Sequence[str] | None = None
+        self, question: str, k: int | None = None, doc_ids: Sequence[str] | None = None,
+        history: Sequence[str] = (),
     ) -> Answer:
-        """A cited extractive answer to ``question``, or an abstention."""
+        """A cited extractive answer to ``question``, or an abstention.
+
+        ``history``: the conversation's earlier questions, oldest first, each as it was
+        answered (an answer's ``resolved_question or question``). A follow-up of the last
+        one ("And the risks?") is answered as the question it stands for, given in
+        ``answer.resolved_question``; a self-contained question is answered as asked.
+        """
+        resolved = resolve_followup(question, history[-1]) if history else None
+        if resolved is not None:
+            answer = self.ask(resolved, k=k, doc_ids=doc_ids)
+            answer.question, answer.resolved_question = " ".join(question.split()), resolved
+            return answer
         question = " ".join(question.split())
         if not question:
             return Answer(question="", abstained=True, reason="empty question")

@@ -8,6 +8,8 @@
       cache.sqlite       embedding cache keyed by (model, text hash)
       sources.json       folders and files the maintainer added
       last-build.json    what the last build did, with every file it could not use
+      last-question.json the last question asked (``assistant ask --follow-up``; written
+                         by ``assistant.last_question``, as carefully as this module)
       .lock              held by the one process allowed to write
 
 A build writes a new generation under a temporary name, fsyncs it, renames it into

@@ -31,6 +31,9 @@ def render_answer(answer: Answer) -> Text:
     out = Text()
     out.append("Q: ", style="bold")
     out.append_text(literal(answer.question, style="italic"))
+    if answer.resolved_question:  # a follow-up: the question answered, to correct if wrong
+        out.append("\nAnswering: ", style="bold")
+        out.append_text(literal(answer.resolved_question))
     out.append("\n\n")
     if answer.abstained:
         out.append(answer.NOT_FOUND, style="bold")
@@ -73,6 +76,8 @@ class AskScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.answer: Answer | None = None
+        self.asked: list[str] = []
+        """This session's questions as answered: a follow-up resolves against the last."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -146,16 +151,16 @@ class AskScreen(Screen):
         waiting = "Waiting for the model to load…" if not self.app.ready.is_set() else "Searching…"
         answer_view.update(Text.assemble(("Q: ", "bold"), literal(question, "italic"),
                                          "\n\n", (waiting, "dim")))
-        self.ask(question)
+        self.ask(question, tuple(self.asked))
 
     @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
-    def ask(self, question: str) -> None:
+    def ask(self, question: str, history: tuple[str, ...] = ()) -> None:
         worker = get_current_worker()
         while not self.app.ready.wait(0.2):
             if worker.is_cancelled:
                 return
         try:
-            answer = self.app.assistant.ask(question)
+            answer = self.app.assistant.ask(question, history=history)
         except Exception as exc:  # noqa: BLE001 - a notification, never a traceback
             if not worker.is_cancelled:
                 deliver(self, self.show_failure, question, describe_error(exc))
@@ -171,6 +176,7 @@ class AskScreen(Screen):
 
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
+        self.asked.append(answer.resolved_question or answer.question)
         self.query_one("#answer", Static).update(render_answer(answer))
         similarity = {p.chunk_id: p.dense for p in answer.passages}
         cited = [entry_from_citation(c, similarity.get(c.chunk_id)) for c in answer.citations]
@@ -190,7 +196,7 @@ class AskScreen(Screen):
         entry = self.query_one("#sources", PassageList).entry_for(event.option)
         if entry is None:
             return
-        question = self.answer.question if self.answer else ""
+        question = self._answered()
         cited = self.answer.citations if self.answer else []
         quotes = entry.quotes or [c.quote for c in cited if c.chunk_id == entry.chunk_id]
         self.app.push_screen(_source_screen(SourceRequest(
@@ -202,8 +208,13 @@ class AskScreen(Screen):
         if entry is None:
             self.app.notify("Highlight a source first (Tab, then up/down).", severity="warning")
             return
-        question = self.answer.question if self.answer else None
-        self.app.add_excerpts([entry_excerpt(self.app, entry, question)])
+        self.app.add_excerpts([entry_excerpt(self.app, entry, self._answered() or None)])
+
+    def _answered(self) -> str:
+        """The question the shown answer answers (a follow-up's resolved form)."""
+        if self.answer is None:
+            return ""
+        return self.answer.resolved_question or self.answer.question
 
     def action_mark_answer(self) -> None:
         if self.answer is None:

@@ -58,7 +58,10 @@ def help_rows() -> ComposeResult:
                 yield Static(Text(key, style="bold"), classes="help-key")
                 yield Static(Text(what), classes="help-what")
     yield Static(Text("Answers quote the documents; each sentence cites title, page and "
-                      "section. When the documents do not answer, the app says so.",
+                      "section. When the documents do not answer, the app says so. A "
+                      "follow-up (\"And the risks?\", \"What about commissioners?\", "
+                      "\"Why?\") is read against your last question, shown as "
+                      "\"Answering: …\"; if that is not what you meant, ask in full.",
                       style="dim"), classes="help-section")
 
 
