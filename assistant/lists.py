@@ -36,7 +36,9 @@ import numpy as np
 
 from assistant.points import (
     addressed_to,
+    addresses_reader,
     is_topic_naming,
+    leans_other_way,
     mentions_actor,
     speaks_of,
     states_point,
@@ -55,12 +57,14 @@ class ListParams:
     max_points: int = 8
     passages: int = 20
     """Passages retrieved for a list question (their documents' sections are read)."""
+    loose_passages: int = 10
+    """Top passages whose sentences may be points without an aspect heading."""
     passage_margin: float = 0.10
     """A top-passage sentence that does not name the aspect counts when its cosine is
     within this of the best such sentence."""
     min_cosine: float = 0.25
     """A list answer abstains when no point is this close to the question."""
-    section_floor: float = 0.05
+    section_floor: float = -1.0
     """Section sentences less similar than this to the question are not points."""
     min_coverage: float = 0.5
     """Share of the question's topic words (idf-weighted) the points' documents must hold."""
@@ -109,9 +113,13 @@ class Point:
     def text(self) -> str:
         return self.sc.chunk.sentences[self.index].text
 
+    specific: bool = False  # holds a specific topic word of the question
+    lead: bool = False  # leads its paragraph or is enumerated ("Second, ...")
+
     @property
     def score(self) -> float:
-        return self.cosine + (1.0 if self.in_section else 0.0)
+        return (self.cosine + (1.0 if self.in_section else 0.0)
+                + (0.5 if self.specific else 0.0) + (0.1 if self.lead else 0.0))
 
 
 def _heading_key(title: str) -> str:
@@ -128,8 +136,8 @@ _HEADING_STEMS = {a: tuple(s for s in stems if s not in ("should", "way", "getti
 _HEADING_STEMS["steps"] += ("ways to", "ways of", "what to do", "how to")
 
 
-def aspect_sections(doc: DocumentRow, aspect: str | None,
-                    actors: tuple[str, ...] = ()) -> list[tuple[int, int, list[str]]]:
+def aspect_sections(doc: DocumentRow, aspect: str | None, actors: tuple[str, ...] = (),
+                    word: str | None = None) -> list[tuple[int, int, list[str]]]:
     """(start, end, heading path) of the sections of ``doc`` whose heading names ``aspect``.
 
     A section runs to the next heading of the same or a higher level, except that a
@@ -147,7 +155,8 @@ def aspect_sections(doc: DocumentRow, aspect: str | None,
         if h.title.strip().lower() == title and h.level <= 1:
             i += 1
             continue
-        names = _stems_match(h.title, _HEADING_STEMS[aspect]) or (
+        stems = (word,) if word else _HEADING_STEMS[aspect]
+        names = _stems_match(h.title, stems) or (
             aspect in ("recommendations", "steps") and actors
             and any(mentions_actor(h.title, a) for a in actors))
         if not names:
@@ -165,11 +174,12 @@ def aspect_sections(doc: DocumentRow, aspect: str | None,
 
 
 def _cached_sections(snap: IndexSnapshot, doc: DocumentRow, aspect: str | None,
-                     actors: tuple[str, ...]) -> list[tuple[int, int, list[str]]]:
+                     actors: tuple[str, ...], word: str | None = None,
+                     ) -> list[tuple[int, int, list[str]]]:
     per_snap = _SECTIONS.setdefault(snap, {})
-    key = (doc.doc_id, aspect, actors)
+    key = (doc.doc_id, aspect, actors, word)
     if key not in per_snap:
-        per_snap[key] = aspect_sections(doc, aspect, actors)
+        per_snap[key] = aspect_sections(doc, aspect, actors, word)
     return per_snap[key]
 
 
@@ -190,6 +200,21 @@ def _paragraph_lead(sc: StoredChunk, index: int) -> bool:
         return True
     gap = c.text[c.sentences[index - 1].end - c.start: pos] if index > 0 else c.text[:pos]
     return "\n" in gap
+
+
+def _specific_terms(snap: IndexSnapshot, question: str, share: float = 0.2) -> set[str]:
+    """Topic words of the question found in at most ``share`` of the passages: the
+    ones that pick out a part of the collection ("pilot", "data sharing")."""
+    bm = snap.bm25
+    n = len(bm.doc_len)
+    out = set()
+    for t in tokenize(question):
+        tid = bm.vocab.get(t)
+        if t in _FORM_WORDS or tid is None:
+            continue
+        if bm.indptr[tid + 1] - bm.indptr[tid] <= share * n:
+            out.add(t)
+    return out
 
 
 def _topic_coverage(snap: IndexSnapshot, question: str, texts: list[str]) -> float:
@@ -231,10 +256,14 @@ def gather_points(
 
     # 1. Sections whose heading names the aspect, in the retrieved documents.
     spans: dict[str, list[tuple[int, int, list[str]]]] = {}
-    for doc_id in doc_rank:
-        found = _cached_sections(snap, docs[doc_id], shape.aspect, shape.actors)
-        if found:
-            spans[doc_id] = found
+    # Headings naming the aspect as the question words it ("Risks"), else its family.
+    for word in dict.fromkeys([shape.aspect_word, None]):
+        for doc_id in doc_rank:
+            found = _cached_sections(snap, docs[doc_id], shape.aspect, shape.actors, word)
+            if found:
+                spans[doc_id] = found
+        if spans:
+            break
     section_rows: list[int] = []
     for doc_id, found in spans.items():
         for start, end, _ in found:
@@ -252,7 +281,7 @@ def gather_points(
 
     ordered = sorted(set(section_rows), key=lambda r: (stored[r].chunk.doc_id,
                                                         stored[r].chunk.ordinal))
-    top_rows = [h.row for h in hits[:top_k]]
+    top_rows = [h.row for h in hits[: max(top_k, params.loose_passages)]]
     for row in [*ordered, *top_rows]:
         sc = stored[row]
         doc_id = sc.chunk.doc_id
@@ -281,6 +310,7 @@ def gather_points(
     best_loose = max((c for (sc, i, sec), c in zip(meta, cos, strict=True)
                       if not sec and _valid(sc.chunk.sentences[i].text, params)),
                      default=-1.0)
+    special = _specific_terms(snap, question)
     need_lead: dict[str, bool] = {}
     for j, ((sc, i, section), c) in enumerate(zip(meta, cos, strict=True)):
         text = sc.chunk.sentences[i].text
@@ -294,15 +324,24 @@ def gather_points(
             need_lead[doc_id] = False
             if c < params.section_floor:
                 continue
-            if not (lead or _ENUMERATOR.search(text) or speaks_of(text, shape.aspect)):
+            enumerated = lead or bool(_ENUMERATOR.search(text))
+            if not (enumerated or speaks_of(text, shape.aspect)):
                 continue
-        elif not (states_point(text, shape.aspect)
-                  and c >= best_loose - params.passage_margin):
+        else:
+            enumerated = False
+            if not (states_point(text, shape.aspect)
+                    and not leans_other_way(text, shape.aspect)
+                    and c >= best_loose - params.passage_margin):
+                continue
+        if (shape.actors and shape.aspect in ("recommendations", "steps", None)
+                and not _for_actors(snap, sc, i, shape.actors)):
             continue
-        if shape.actors and not _for_actors(snap, sc, i, shape.actors):
-            continue
+        where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
+            sc.chunk.sentences[i].start)])
+        specific = bool(special and special & set(tokenize(where)))
         cands.append((Point(sc, i, rows[j], c, section,
-                            (doc_rank[doc_id], sc.chunk.sentences[i].start)), j))
+                            (doc_rank[doc_id], sc.chunk.sentences[i].start),
+                            specific, enumerated), j))
     if not cands:
         return [], 0, "no sentence states a point on this"
     if max(p.cosine for p, _ in cands) < params.min_cosine:
@@ -334,6 +373,8 @@ def _for_actors(snap: IndexSnapshot, sc: StoredChunk, index: int,
     named = addressed_to(text)
     if named:
         return bool(set(named) & set(actors))
+    if "mutuals" in actors and addresses_reader(text):
+        return True  # guidance for mutuals speaks to its reader: "Agree a ...", "your"
     section = snap.documents_by_id[sc.chunk.doc_id].section_at(sc.chunk.sentences[index].start)
     return any(mentions_actor(h, a) for h in section for a in actors)
 

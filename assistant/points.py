@@ -40,8 +40,8 @@ _META_VERBS = (
 # "This report explores...", "The following section sets out...", "In this chapter we..."
 _META = re.compile(
     rf"^\W*(?:(?:in|within|throughout|across)\s+)?(?:this|the|our|these|the following|"
-    rf"the next|the final|the rest of this|each|a|an)\s+(?:\w+\s+){{0,3}}?(?:{_DOC})s?\b"
-    rf"[^.;:]*?\b(?:{_META_VERBS})\b",
+    rf"the next|the final|the rest of this|each|a|an)?\s*(?:\w+\s+){{0,3}}?(?:{_DOC})s?"
+    rf"(?:\s+\d+(?:\.\d+)*)?\b[^.;:]*?\b(?:{_META_VERBS})\b",
     re.IGNORECASE,
 )
 # "A research report into the need, benefits and challenges for ..."
@@ -53,7 +53,8 @@ _WE_META = re.compile(
     rf"^\W*(?:(?:in|within)\s+(?:this|the next|the following)\s+(?:{_DOC})s?,?\s+|"
     rf"(?:below|here|next|now|finally),?\s+)?we\s+(?:now\s+|then\s+|first\s+|also\s+)?"
     rf"(?:set out|explore|examine|describe|discuss|outline|summari[sz]e|look at|turn to|"
-    rf"consider|present|introduce|report on|focus on|highlight|review)\b",
+    rf"consider|present|introduce|report on|focus on|highlight|review|include|list|"
+    rf"give|begin|end|close|conclude|return to)\b",
     re.IGNORECASE,
 )
 
@@ -64,7 +65,7 @@ _ASPECT_NOUN = (r"benefits?|advantages?|opportunit(?:y|ies)|challenges?|barriers
 _QUANTIFIED = re.compile(
     rf"\b(?:a number of|a range of|a series of|a set of|several|various|many|numerous|"
     rf"some|a few|two|three|four|five|six|seven|eight|nine|ten|\d+|key|main|"
-    rf"the following|these|those|such|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"the following|the remaining|the other|these|those|such|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
     rf"(?:{_ASPECT_NOUN})\b",
     re.IGNORECASE,
 )
@@ -79,8 +80,13 @@ _VAGUE_PREDICATE = re.compile(
     r"\b(?:fall|falls) into\b|\bbelow\b|\bin turn\b.*\bchapter\b|\bthe following\b|"
     r"\b(?:can be|could be|are|were) (?:managed|mitigated|overcome|addressed)\b|"
     r"\b(?:face|faces|faced|report|reported|identified|found|makes?|made|has|have|had|"
-    r"bring|brings|offer|offers)\s+(?:a number of|a range of|several|various|many|some|"
-    r"two|three|four|five|six|seven|\d+|key|both)\b",
+    r"bring|brings|offer|offers|told us about|spoke about|talked about|described|"
+    r"mentioned|raised|listed|cited|named)\s+(?:a number of|a range of|several|various|"
+    r"many|some|two|three|four|five|six|seven|\d+|key|both)\b|"
+    r"^\W*(?:the remaining|the other|these|those|our|its|their)\s+(?:[\w-]+\s+)?"
+    r"(?:benefits|challenges|recommendations|lessons|risks|barriers|steps)\s+(?:are|is|were)"
+    r"\s+(?:for|about|to|on|aimed|addressed|set)\b|"
+    r"\b(?:in|see) (?:chapter|section|part|annex|appendix) \d",
     re.IGNORECASE,
 )
 _SPECIFIC = re.compile(r"\d|%|£|\bper cent\b", re.IGNORECASE)
@@ -106,6 +112,9 @@ def is_topic_naming(text: str) -> bool:
     if _META.search(s) or _DESCRIBES_DOC.search(s) or _WE_META.search(s):
         return True
     if _COORDINATED.search(s):
+        return True
+    if re.search(r"\b(?:in|see|from) (?:chapter|section|part|annex|appendix) \d", s,
+                 re.IGNORECASE):
         return True
     if _QUANTIFIED.search(s) and _VAGUE_PREDICATE.search(s) and not _SPECIFIC.search(s):
         return True
@@ -153,7 +162,8 @@ _REASON = re.compile(
     r"\b(?:because|since|as a result|result(?:s|ed)? in|due to|owing to|so that|"
     r"in order to|so as to|needs?|needed|helps?|helped|allows?|allowed|enables?|enabled|"
     r"offers?|means|meant|leads? to|led to|caus\w*|reasons?|thanks to|concluded|"
-    r"could only|only by|by (?!the\b|a\b|an\b)\w+ing)\b", re.IGNORECASE)
+    r"therefore|thus|hence|which meant|associated with|could only|only by|"
+    r"by (?!the\b|a\b|an\b)\w+ing)\b|,\s+so\b", re.IGNORECASE)
 
 
 def holds_kind(text: str, kind: str | None) -> bool:
@@ -249,7 +259,8 @@ _CUES = {
         r"delay\w*|too (?:long|slow|little|small|few)|struggl\w*|tension\w*|conflict\w*|"
         r"mistrust|distrust|unclear|confus\w*|friction|fail\w*|los[se]|threat\w*|"
         r"pressure\w*|gaps?|weak\w*|insufficient|fragment\w*|complex\w*|resist\w*|"
-        r"reluctan\w*|exclud\w*|disadvantag\w*)\b", re.IGNORECASE),
+        r"reluctan\w*|exclud\w*|disadvantag\w*|liab\w*|loss(?:es)?|disputes?|damag\w*|"
+        r"expos\w*|harm\w*|ended early|taken over|unaware)\b", re.IGNORECASE),
     "lessons": re.compile(
         r"\b(?:learn\w*|lesson\w*|worked|found that|realised|realized|in hindsight|"
         r"should have|would have|next time|key to|depend\w* on|made the difference)\b",
@@ -260,6 +271,38 @@ _CUES = {
         r"consider|find|draw up|put|test|invest|record|publish|name|appoint)\b|"
         r"\b(?:should|must|need to|needs to|step|before)\b", re.IGNORECASE),
 }
+
+
+_OPPOSITE = {"benefits": "challenges", "challenges": "benefits"}
+
+
+def cue_count(text: str, aspect: str | None) -> int:
+    """How many words of ``text`` state a point of ``aspect`` (see ``_CUES``)."""
+    cue = _CUES.get(aspect or "")
+    return len(cue.findall(text)) if cue else 0
+
+
+def leans_other_way(text: str, aspect: str | None) -> bool:
+    """A sentence with more words of the opposite aspect than of its own ("allowed ...
+    to reach people it could not reach alone" is a benefit, not a challenge)."""
+    other = _OPPOSITE.get(aspect or "")
+    if other is None or speaks_of(text, aspect):
+        return False
+    return cue_count(text, other) > cue_count(text, aspect)
+
+
+def addresses_reader(text: str) -> bool:
+    """An instruction to whoever reads the document: an imperative or "you"/"your"."""
+    return bool(re.match(r"^\W*(?:(?:first|then|next|finally|also|before \w+ing[^,]*|"
+                         r"once [^,]*),\s*)?(?:[A-Z][a-z]+)\b(?<!\bThe)(?<!\bA)", text)
+                and re.match(r"^\W*(?:(?:first|then|next|finally|also|before \w+ing[^,]*|"
+                             r"once [^,]*),\s*)?(?:agree|ask|build|check|choose|consider|"
+                             r"decide|draw|find|get|identify|invite|keep|make|map|name|"
+                             r"plan|publish|put|read|record|review|seek|set|share|speak|"
+                             r"start|take|talk|tell|test|use|write|look|talk|appoint|"
+                             r"budget|allow|avoid|involve|prepare|meet|list|work|give|"
+                             r"include|involve)\b", text, re.IGNORECASE)
+                or re.search(r"\b(?:you|your)\b", text, re.IGNORECASE))
 
 
 def states_point(text: str, aspect: str | None) -> bool:

@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 #: Aspect families: the stems that name them (in questions, headings and sentences).
 ASPECTS: dict[str, tuple[str, ...]] = {
     "benefits": ("benefit", "advantage", "gain", "upside", "opportunit", "positive",
-                 "strength", "what worked", "worked well", "went well", "success"),
+                 "strength", "achiev"),
     "challenges": ("challeng", "barrier", "risk", "problem", "difficult", "obstacle",
                    "drawback", "disadvantage", "pitfall", "hurdle", "weakness", "threat",
-                   "concern", "constraint", "limitation", "downside", "issue", "friction"),
+                   "concern", "constraint", "limitation", "downside", "issue", "friction",
+                   "went wrong", "go wrong", "goes wrong", "did not work"),
     "recommendations": ("recommend", "advice", "advise", "suggest", "propos", "next step",
                         "action", "should"),
-    "lessons": ("lesson", "learn", "what worked", "worked well", "good practice",
+    "lessons": ("lesson", "learn", "what worked", "worked well", "work well", "good practice",
                 "success factor", "tip"),
     "steps": ("step", "way", "how to", "how can", "checklist", "before you", "getting",
               "stage", "approach", "method", "prepar", "tip"),
@@ -101,8 +102,15 @@ _LIST_PATTERNS = (
                r"reduce|avoid|manage|mitigate|make|build|get|find|support|strengthen|start|"
                r"form|set up|succeed|work|deal|address|increase|encourage|help|choose)\b",
                re.IGNORECASE),
-    re.compile(r"\bwhat (worked|went well|went wrong|did not work|didn't work)\b",
+    re.compile(r"\bwhat (has |have |had )?(worked|went well|went wrong|goes wrong|"
+               r"did not work|didn't work)\b|\bwhat (can|could|might|may) go wrong\b",
                re.IGNORECASE),
+    re.compile(r"\bwhat (do|does|did|can|could|would|will) .{1,60}?\b(gain|get out of|"
+               r"learn|teach|tell us|show|achieve)\b", re.IGNORECASE),
+    re.compile(r"\bwhat (is|are|was|were) .{1,40}?\b(asked|expected|advised|encouraged|"
+               r"told|urged|invited) to do\b", re.IGNORECASE),
+    re.compile(r"\b(in )?what ways?\b|\bhow (can|could|does|do|did|might|would)\b.{1,60}?"
+               r"\b(help|benefit|improve|strengthen|support)\b", re.IGNORECASE),
     re.compile(r"\bwhat (is|was) recommended\b", re.IGNORECASE),
 )
 
@@ -154,6 +162,9 @@ class QuestionShape:
     actors: tuple[str, ...] = field(default_factory=tuple)
     fact_kind: str | None = None
     about_document: bool = False
+    aspect_word: str | None = None
+    """The aspect as the question words it ("risk" for "What are the risks?"): headings
+    naming it are preferred to those naming only its family ("Challenges")."""
 
 
 def actors_in(text: str) -> tuple[str, ...]:
@@ -164,6 +175,13 @@ def actors_in(text: str) -> tuple[str, ...]:
 
 def _aspect(question: str) -> str | None:
     low = question.lower()
+    if re.search(r"\b(go|goes|went|gone) wrong\b|\bdid not work\b|\bdidn't work\b", low):
+        return "challenges"
+    if re.search(r"\b(what|how) .{0,60}?\b(gain|get out of|benefit|help|improve|"
+                 r"strengthen)\b", low) and not re.search(r"\bshould\b", low):
+        return "benefits"
+    if re.search(r"\b(worked|went well|work well|teach|learn|learnt|learned|lessons?)\b", low):
+        return "lessons"
     m = re.search(rf"\b({_LIST_NOUNS})\b", low)
     if m and m.group(1) in _NOUN_ASPECT:
         return _NOUN_ASPECT[m.group(1)]
@@ -171,10 +189,22 @@ def _aspect(question: str) -> str | None:
         if any(re.search(rf"\b{re.escape(stem)}", low) for stem in ASPECTS[name]
                if stem not in ("should", "action", "issue", "way", "getting", "tip")):
             return name
-    if re.search(r"\bwhat (should|must|ought)\b", low):
+    if re.search(r"\bwhat (should|must|ought)\b|\b(asked|expected|advised|encouraged|"
+                 r"told|urged|invited) to do\b", low):
         return "recommendations"
     if re.search(r"\bhow (can|could|should|might|do|does|to)\b", low):
         return "steps"
+    return None
+
+
+def _aspect_word(question: str, aspect: str | None) -> str | None:
+    """The stem of the aspect family the question itself uses, if it names one."""
+    if aspect is None:
+        return None
+    low = question.lower()
+    for stem in ASPECTS[aspect]:
+        if " " not in stem and len(stem) > 3 and re.search(rf"\b{re.escape(stem)}", low):
+            return stem
     return None
 
 
@@ -191,7 +221,9 @@ def classify(question: str) -> QuestionShape:
                 # "What should commissioners do?" -> commissioners; "What are the
                 # benefits of partnerships for mutuals?" -> none (mutuals are the topic).
                 asked = _addressed_actors(q)
-                return QuestionShape("list", aspect=_aspect(q), actors=asked)
+                aspect = _aspect(q)
+                return QuestionShape("list", aspect=aspect, actors=asked,
+                                     aspect_word=_aspect_word(q, aspect))
     kind = None
     for name, pattern in _FACT_KINDS:
         if pattern.search(q):
@@ -201,6 +233,8 @@ def classify(question: str) -> QuestionShape:
 
 
 _ADDRESSED = (
+    re.compile(r"\bwhat (?:is|are|was|were)\s+(?P<who>.+?)\s+(?:asked|expected|advised|"
+               r"encouraged|told|urged|invited) to do\b", re.IGNORECASE),
     re.compile(r"\bwhat (?:should|must|can|could|ought)\s+(?P<who>.+?)\s+(?:to\s+)?(?:do|"
                r"consider|change|ask|avoid|check|know|prepare|agree|put|look|think)\b",
                re.IGNORECASE),
