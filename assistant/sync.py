@@ -196,6 +196,11 @@ def _page_html(title: str, body: str) -> bytes:
     ).encode()
 
 
+def _doc_id(name: str) -> str:
+    """A synced file's document id, unique as its name (``govuk-<page>-<file>``)."""
+    return "govuk-" + Path(name).stem.replace("--", "-")
+
+
 def _with_hash(name: str, key: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
@@ -213,8 +218,12 @@ class _PageSync:
         self.deadline = deadline
 
     def _get(self, url: str, validators: dict | None) -> Fetched:
-        return _fetch(url, validators, self.max_bytes, policy=self.policy,
-                      deadline=self.deadline)
+        try:
+            return _fetch(url, validators, self.max_bytes, policy=self.policy,
+                          deadline=self.deadline)
+        except (FetchError, Offline):
+            self.retry = True  # a download failed: try the page's attachments again next time
+            raise
 
     # File names: one per source URL, stable across syncs, never another file's name.
     def _claim(self, plain: str, key: str) -> str:
@@ -259,6 +268,7 @@ class _PageSync:
         self.staged: list[tuple[Path, Path]] = []
         self.pending: dict[str, dict] = {}
         self.claimed: set[str] = set()
+        self.retry = False
         try:
             self._run(page_url)
         finally:
@@ -312,7 +322,7 @@ class _PageSync:
         self.owners = {n: str(f.get("source_url")) for n, f in self.state.get("files", {}).items()
                        if n not in mine and isinstance(f, dict)}  # other pages' files
         got = self._get(url, prev.get("validators"))
-        if got.status == 304 and self._all_present():
+        if got.status == 304 and self._all_present() and not prev.get("retry"):
             self.report.unchanged.extend(str(self.folder / f) for f in self.prev_files)
             self.report.pages.append(prev.get("web_url") or page_url)
             return
@@ -332,7 +342,7 @@ class _PageSync:
         old = self.folder / page_name
         unchanged = old.is_file() and old.read_bytes() == data
         self._save(page_name, None if unchanged else data,
-                   self._meta(item, web_url, title, f"govuk-{slug}"), None, url)
+                   self._meta(item, web_url, title, _doc_id(page_name)), None, url)
 
         seen: set[str] = set()
         for att in item.attachments:
@@ -347,7 +357,7 @@ class _PageSync:
             if name:
                 names.append(name)
         self._commit(url, {"public_updated_at": item.public_updated_at, "files": names,
-                           "web_url": web_url,
+                           "web_url": web_url, "retry": self.retry,
                            "validators": {"etag": got.etag, "last_modified": got.last_modified}})
         self.report.pages.append(web_url)
 
@@ -374,7 +384,7 @@ class _PageSync:
                     raise FetchError(str(exc)) from None
                 plain = f"{slug}--{_slug(urlsplit(url).path.rsplit('/', 1)[-1])}.html"
                 name = self._claim(plain, api)
-                self._html_attachment(name, api, url, att, item, slug, same_edition)
+                self._html_attachment(name, api, url, att, item, same_edition)
                 return name
             suffix = Path(urlsplit(url).path).suffix.lower()
             ctype = (att.content_type or "").split(";")[0].strip().lower()
@@ -386,7 +396,7 @@ class _PageSync:
             self.policy.check(url)
             stem = _slug(Path(urlsplit(url).path).stem, 60)
             name = self._claim(f"{slug}--{stem}{suffix}", url)
-            self._file_attachment(name, url, att, item, slug, stem, same_edition)
+            self._file_attachment(name, url, att, item, same_edition)
             return name
         except (FetchError, ValueError) as exc:
             reason = str(exc)
@@ -397,15 +407,17 @@ class _PageSync:
         self.report.failed.append({"source": url, "reason": reason})
         files = self.state.get("files", {})
         if name and name in self.prev_files and name in files and (self.folder / name).is_file():
-            self.pending[name] = files[name]  # keep the copy from the last sync
+            # Keep the copy from the last sync, marked so that the next sync fetches it
+            # even if the edition is the same by then.
+            self.pending[name] = {**files[name], "stale": True}
             return name
         return None
 
     def _html_attachment(self, name: str, api: str, url: str, att: Attachment,
-                         item: ContentItem, slug: str, same_edition: bool) -> None:
+                         item: ContentItem, same_edition: bool) -> None:
         prev = self.state.get("files", {}).get(name)
         present = (self.folder / name).is_file()
-        if same_edition and prev and present:
+        if same_edition and prev and present and not prev.get("stale"):
             self._save(name, None, prev["meta"], None, api)
             return
         got = self._get(api, prev if prev and present else None)
@@ -420,16 +432,16 @@ class _PageSync:
             organisations=sub.organisations or item.organisations,
             first_published_at=sub.first_published_at or item.first_published_at,
             public_updated_at=sub.public_updated_at or item.public_updated_at)
-        meta = self._meta(merged, url, sub_title, f"govuk-{slug}-{_slug(sub_title, 40)}")
+        meta = self._meta(merged, url, sub_title, _doc_id(name))
         self._save(name, _page_html(sub_title, sub.body), meta, got, api)
 
     def _file_attachment(self, name: str, url: str, att: Attachment, item: ContentItem,
-                         slug: str, stem: str, same_edition: bool) -> None:
+                         same_edition: bool) -> None:
         prev = self.state.get("files", {}).get(name)
         present = (self.folder / name).is_file()
         title = att.title or item.title or ""
-        meta = self._meta(item, url, title, f"govuk-{slug}-{stem}")
-        if same_edition and prev and present:
+        meta = self._meta(item, url, title, _doc_id(name))
+        if same_edition and prev and present and not prev.get("stale"):
             self._save(name, None, meta, None, url)
             return
         got = self._get(url, prev if prev and present else None)
