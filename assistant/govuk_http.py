@@ -74,9 +74,11 @@ class HostPolicy:
         if parts.username is not None or parts.password is not None:
             raise FetchError(f"refused: a URL with a user name or password: {url}")
         api = urlsplit(self.api_root)
-        if (host and host == api.hostname and port == api.port and scheme == api.scheme
-                and (scheme == "https" or (scheme == "http" and _loopback(host)))):
-            return
+        if host and host == api.hostname and port == api.port and scheme == api.scheme:
+            if scheme == "https" or (scheme == "http" and _loopback(host)):
+                return
+            raise FetchError(f"refused: {scheme or 'no scheme'} is not https (plain http is "
+                             f"used only for an API on this machine): {url}")
         if host in GOVUK_DOWNLOAD_HOSTS and port in (None, 443):
             if scheme == "https":
                 return

@@ -9,7 +9,14 @@ only what changed is re-embedded.
 A re-sync downloads nothing new when nothing changed: the page's ``public_updated_at``
 is compared with the last sync, and every request carries the ETag / Last-Modified of
 the last response (a 304 costs no download). Without a network the sync says so in one
-line and changes nothing. Only the standard library is used (urllib).
+line and changes nothing.
+
+Everything from the API is data. Requests go through ``govuk_http`` (GOV.UK hosts only,
+every redirect checked, a deadline per download) and items through ``govuk_content``
+(each field's type checked). An attachment's failure is that attachment's alone; only an
+unreachable API ends the sync. Each page's files become live together, with the manifest
+(written by ``tomli_w``) and the state written atomically after every page. Plain-text
+output goes through ``terminal_safe`` in ``plain_lines``; ``--json`` is exact.
 """
 
 from __future__ import annotations

@@ -451,3 +451,19 @@ def test_a_second_sync_at_the_same_time_says_so_in_one_line(run, govuk):
     assert err_json == err
     assert govuk.log == []
     _json(run(f"https://www.gov.uk{SUMMARY}", "--json"))  # once it is free, syncs run
+
+
+def test_content_item_shape_checks_name_the_field():
+    from assistant.govuk_content import MalformedItem, legacy_attachments, parse_item
+
+    with pytest.raises(MalformedItem, match="the item is list, not an object"):
+        parse_item([1, 2, 3])
+    with pytest.raises(MalformedItem, match="details.attachments\\[0\\].url is missing"):
+        parse_item({"details": {"attachments": [{"title": "no url"}]}})
+    found = legacy_attachments(_section("/government/uploads/a.pdf", "Annex &lt;A&gt;")
+                               + '<p><a href="/guidance/next-steps">Next steps</a></p>')
+    assert [(a.url, a.kind, a.title) for a in found] == [
+        ("/government/uploads/a.pdf", "file", "Annex <A>")]  # title links only
+    found = legacy_attachments('<p><a href="/guidance/next-steps">Next  steps</a></p>')
+    assert [(a.url, a.kind, a.title) for a in found] == [
+        ("/guidance/next-steps", "html", "Next steps")]
