@@ -9,14 +9,21 @@ only what changed is re-embedded.
 A re-sync downloads nothing new when nothing changed: the page's ``public_updated_at``
 is compared with the last sync, and every request carries the ETag / Last-Modified of
 the last response (a 304 costs no download). Without a network the sync says so in one
-line and changes nothing. Only the standard library is used (urllib).
+line and changes nothing.
+
+Everything from the API is data. Requests go through ``govuk_http`` (GOV.UK hosts only,
+every redirect checked, a deadline per download) and items through ``govuk_content``
+(each field's type checked). An attachment's failure is that attachment's alone; only an
+unreachable API ends the sync. Each page's files become live together, with the manifest
+(written by ``tomli_w``) and the state written atomically after every page. Plain-text
+output goes through ``terminal_safe`` in ``plain_lines``; ``--json`` is exact.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
-import http.client
 import json
 import os
 import re
@@ -26,30 +33,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlsplit
-from urllib.request import Request, urlopen
+
+import tomli_w
+
+from assistant.govuk_content import Attachment, ContentItem, MalformedItem, parse_item
+from assistant.govuk_http import Fetched, FetchError, HostPolicy, Offline
+from assistant.govuk_http import fetch as _fetch
+from assistant.textsafe import terminal_safe
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
     from index.builder import BuildReport
 
+__all__ = ["FetchError", "Offline", "SyncBusy", "SyncReport", "cli_sync", "sync"]
+
 GOVUK_HOSTS = ("www.gov.uk", "gov.uk")
 OGL = "Open Government Licence v3.0"
 STATE_NAME = ".sync-state.json"
-USER_AGENT = "mutuals-assistant-sync/0.1 (+offline document assistant)"
 ATTACHMENT_SUFFIXES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
-TIMEOUT = 30.0
 
 Log = Callable[[str], None]
 
 
-class Offline(Exception):
-    """GOV.UK cannot be reached at all (no network, DNS or connection failure)."""
-
-
-class FetchError(Exception):
-    """One request failed (HTTP error, bad JSON, too large)."""
+class SyncBusy(RuntimeError):
+    """Another sync holds the folder's lock; the message is one line for the user."""
 
 
 @dataclass
@@ -83,7 +91,10 @@ def sync_folder(settings) -> Path:  # noqa: ANN001 - assistant.config.Settings
 
 def api_url(page_url: str, api_root: str) -> str:
     """The Content API URL of a GOV.UK page URL (or of a bare ``/path``)."""
-    parts = urlsplit(page_url.strip())
+    try:
+        parts = urlsplit(page_url.strip())
+    except ValueError:
+        raise ValueError(f"not a GOV.UK page URL: {page_url}") from None
     api_host = urlsplit(api_root).netloc
     if parts.scheme and parts.scheme not in ("http", "https"):
         raise ValueError(f"not a GOV.UK page URL: {page_url}")
@@ -92,7 +103,8 @@ def api_url(page_url: str, api_root: str) -> str:
     path = parts.path
     if path.startswith("/api/content/"):
         path = path[len("/api/content") :]
-    if not path.startswith("/") or path == "/" or ".." in path.split("/"):
+    if (not path.startswith("/") or path == "/" or ".." in path.split("/")
+            or re.search(r"[\s\x00-\x1f\x7f]", path)):
         raise ValueError(f"not a GOV.UK page URL: {page_url}")
     return api_root.rstrip("/") + path.rstrip("/")
 
@@ -106,79 +118,63 @@ def _date(value: object) -> str | None:
     return str(value)[:10] if value else None
 
 
-# -- HTTP ------------------------------------------------------------------------------
-
-@dataclass
-class Fetched:
-    status: int  # 200, or 304 when the validators matched
-    body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-def _fetch(url: str, validators: dict | None, max_bytes: int | None) -> Fetched:
-    """GET ``url`` with conditional headers; raise Offline or FetchError on failure."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(f"refusing a non-HTTP URL: {url}")
-    headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
-    if validators:
-        if validators.get("etag"):
-            headers["If-None-Match"] = validators["etag"]
-        if validators.get("last_modified"):
-            headers["If-Modified-Since"] = validators["last_modified"]
-    try:
-        with urlopen(Request(url, headers=headers), timeout=TIMEOUT) as resp:  # noqa: S310
-            limit = None if max_bytes is None else max_bytes + 1
-            body = resp.read(limit) if limit else resp.read()
-            if max_bytes is not None and len(body) > max_bytes:
-                raise FetchError(f"larger than the {max_bytes / 1e6:.1f} MB limit: {url}")
-            return Fetched(resp.status, body, resp.headers.get("ETag"),
-                           resp.headers.get("Last-Modified"))
-    except HTTPError as exc:
-        if exc.code == 304:
-            return Fetched(304, b"", exc.headers.get("ETag"), exc.headers.get("Last-Modified"))
-        raise FetchError(f"HTTP {exc.code} {exc.reason} for {url}") from exc
-    except URLError as exc:
-        raise Offline(f"cannot reach {urlsplit(url).netloc} ({exc.reason})") from exc
-    except http.client.HTTPException as exc:  # e.g. a response cut short
-        raise Offline(f"connection to {urlsplit(url).netloc} broke "
-                      f"({type(exc).__name__})") from exc
-    except (TimeoutError, ConnectionError) as exc:
-        raise Offline(f"cannot reach {urlsplit(url).netloc} ({exc})") from exc
-
-
-# -- state and manifest ----------------------------------------------------------------
+# -- state and manifest: written after every page, atomically ---------------------------
 
 def _read_state(folder: Path) -> dict:
     try:
         data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (FileNotFoundError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    for key in ("pages", "files"):
+        if not isinstance(data.get(key, {}), dict):
+            data[key] = {}
+    return data
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_part(path: Path, data: bytes) -> Path:
+    """Write ``data`` beside ``path`` under a ``.part`` name, fsynced; return that name."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.part")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return tmp
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Replace ``path`` with ``data`` so that a kill leaves either the old or the new file."""
+    os.replace(_write_part(path, data), path)
+    _fsync_dir(path.parent)
 
 
-def _toml_str(value: str) -> str:
-    return json.dumps(value)  # a JSON string literal is a valid TOML basic string
+MANIFEST_KEYS = ("id", "title", "url", "publisher", "published", "updated", "licence")
+
+
+def manifest_toml(files: dict[str, dict]) -> str:
+    """The text of ``manifest.toml`` for ``files`` (name -> state entry with ``meta``)."""
+    docs = []
+    for name in sorted(files):
+        meta = files[name].get("meta") or {}
+        entry = {"file": name}
+        entry.update({k: str(meta[k]) for k in MANIFEST_KEYS if meta.get(k)})
+        docs.append(entry)
+    head = "# Written by `assistant sync` from the GOV.UK Content API. Do not edit.\n\n"
+    return head + tomli_w.dumps({"document": docs})
 
 
 def write_manifest(folder: Path, files: dict[str, dict]) -> None:
     """Write ``manifest.toml`` for the synced files (see ``corpus.manifest``)."""
-    lines = ["# Written by `assistant sync` from the GOV.UK Content API. Do not edit.", ""]
-    for name in sorted(files):
-        meta = files[name]["meta"]
-        lines.append("[[document]]")
-        lines.append(f"file = {_toml_str(name)}")
-        for key in ("id", "title", "url", "publisher", "published", "updated", "licence"):
-            if meta.get(key):
-                lines.append(f"{key} = {_toml_str(str(meta[key]))}")
-        lines.append("")
-    _atomic_write(folder / "manifest.toml", "\n".join(lines).encode("utf-8"))
+    _atomic_write(folder / "manifest.toml", manifest_toml(files).encode("utf-8"))
 
 
 @contextlib.contextmanager
@@ -190,7 +186,8 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise FetchError(f"another sync is writing to {folder}; try again later") from None
+            raise SyncBusy(f"another sync is writing to {folder}; try again when it has "
+                           f"finished") from None
         yield
     finally:
         os.close(fd)
@@ -206,39 +203,54 @@ def _page_html(title: str, body: str) -> bytes:
     ).encode()
 
 
-def _attachments(item: dict, page_url: str) -> list[dict]:
-    """Attachments of a content item: ``details.attachments``, else links in ``documents``."""
-    details = item.get("details") or {}
-    found = [a for a in details.get("attachments") or [] if isinstance(a, dict)]
-    if not found:
-        for snippet in details.get("documents") or []:
-            for href in re.findall(r'href="([^"]+)"', str(snippet)):
-                kind = "file" if urlsplit(href).path.lower().endswith(".pdf") else "html"
-                found.append({"attachment_type": kind, "url": href, "title": None})
-    seen, out = set(), []
-    for a in found:
-        url = a.get("url")
-        if url and url not in seen:
-            seen.add(url)
-            out.append({**a, "url": urljoin(page_url, url)})
-    return out
+def _doc_id(name: str) -> str:
+    """A synced file's document id, unique as its name (``govuk-<page>-<file>``)."""
+    return "govuk-" + Path(name).stem.replace("--", "-")
+
+
+def _with_hash(name: str, key: str) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{stem}-{digest}.{suffix}" if dot else f"{name}-{digest}"
 
 
 class _PageSync:
     """Sync one page and its attachments into the folder."""
 
     def __init__(self, folder: Path, api_root: str, state: dict, max_bytes: int | None,
-                 report: SyncReport, log: Log) -> None:
+                 report: SyncReport, log: Log, deadline: float | None = None) -> None:
         self.folder, self.api_root, self.state = folder, api_root, state
         self.max_bytes, self.report, self.log = max_bytes, report, log
+        self.policy = HostPolicy(api_root)
+        self.deadline = deadline
 
-    def _meta(self, item: dict, url: str, title: str, doc_id: str) -> dict:
-        orgs = ((item.get("links") or {}).get("organisations")) or []
-        publisher = ", ".join(o.get("title", "") for o in orgs if isinstance(o, dict)) or None
+    def _get(self, url: str, validators: dict | None) -> Fetched:
+        try:
+            return _fetch(url, validators, self.max_bytes, policy=self.policy,
+                          deadline=self.deadline)
+        except (FetchError, Offline):
+            self.retry = True  # a download failed: try the page's attachments again next time
+            raise
+
+    # File names: one per source URL, stable across syncs, never another file's name.
+    def _claim(self, plain: str, key: str) -> str:
+        """The file name for ``key`` (a source URL): its previous name if still free,
+        else ``plain``, else ``plain`` with a hash of the URL (two URLs, one slug)."""
+        files = self.state.get("files", {})
+        previous = next((n for n in self.prev_files
+                         if isinstance(files.get(n), dict)
+                         and files[n].get("source_url") == key), None)
+        for name in (previous, plain, _with_hash(plain, key)):
+            if name and name not in self.claimed and self.owners.get(name, key) == key:
+                self.claimed.add(name)
+                return name
+        raise FetchError(f"no free file name for {key}")  # a SHA-1 prefix collision
+
+    def _meta(self, item: ContentItem, url: str, title: str, doc_id: str) -> dict:
         return {
-            "id": doc_id, "title": title, "url": url, "publisher": publisher,
-            "published": _date(item.get("first_published_at")),
-            "updated": _date(item.get("public_updated_at")), "licence": OGL,
+            "id": doc_id, "title": title, "url": url, "publisher": item.publisher,
+            "published": _date(item.first_published_at),
+            "updated": _date(item.public_updated_at), "licence": OGL,
         }
 
     def _save(self, name: str, data: bytes | None, meta: dict, validators: Fetched | None,
@@ -246,8 +258,7 @@ class _PageSync:
         """Stage one file and its state; ``_commit`` makes the page's files live together."""
         files = self.state.setdefault("files", {})
         if data is not None:
-            tmp = self.folder / f".{name}.{uuid.uuid4().hex[:6]}.part"
-            tmp.write_bytes(data)
+            tmp = _write_part(self.folder / name, data)
             self.staged.append((tmp, self.folder / name))
         else:
             self.report.unchanged.append(str(self.folder / name))
@@ -263,121 +274,185 @@ class _PageSync:
         """Sync one page: all of its new files become live together, or none do."""
         self.staged: list[tuple[Path, Path]] = []
         self.pending: dict[str, dict] = {}
+        self.claimed: set[str] = set()
+        self.retry = False
         try:
             self._run(page_url)
         finally:
             for tmp, _ in self.staged:  # left only if the page failed
                 tmp.unlink(missing_ok=True)
 
-    def _commit(self) -> None:
+    def _commit(self, url: str, page: dict) -> None:
+        """Make the page's files live, then write the manifest and state (each atomic).
+
+        The manifest is written first, naming the staged files too: a kill at any point
+        leaves every live file with its manifest entry (an entry whose file is not there
+        yet is ignored), and the next sync redoes what the old state does not record.
+        """
+        files = self.state.setdefault("files", {})
+        files.update(self.pending)
+        gone = [g for g in self.prev_files if g not in page["files"]]
+        for g in gone:
+            files.pop(g, None)
+        self.state.setdefault("pages", {})[url] = page
+        staged = {final.name for _, final in self.staged}
+        write_manifest(self.folder, {n: f for n, f in files.items()
+                                     if n in staged or (self.folder / n).is_file()})
         for tmp, final in self.staged:
             os.replace(tmp, final)
             self.report.downloaded.append(str(final))
             self.log(f"downloaded {final.name}")
         self.staged = []
-        self.state.setdefault("files", {}).update(self.pending)
+        for g in gone:  # no longer attached
+            (self.folder / g).unlink(missing_ok=True)
+            self.report.removed.append(str(self.folder / g))
+        _fsync_dir(self.folder)
+        _atomic_write(self.folder / STATE_NAME,
+                      json.dumps(self.state, indent=2).encode("utf-8"))
+
+    def _item(self, got: Fetched, url: str) -> ContentItem:
+        try:
+            data = json.loads(got.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise FetchError(f"the Content API sent no readable JSON for {url} ({exc})") from None
+        try:
+            return parse_item(data)
+        except MalformedItem as exc:
+            raise FetchError(f"the Content API sent a malformed item for {url}: {exc}") from None
 
     def _run(self, page_url: str) -> None:
         url = api_url(page_url, self.api_root)
         pages = self.state.setdefault("pages", {})
-        prev = pages.get(url, {})
-        got = _fetch(url, prev.get("validators"), self.max_bytes)
-        if got.status == 304 and self._all_present(prev):
-            self.report.unchanged.extend(str(self.folder / f) for f in prev.get("files", []))
+        prev = pages.get(url) if isinstance(pages.get(url), dict) else {}
+        self.prev_files = [f for f in prev.get("files") or [] if isinstance(f, str)]
+        mine = set(self.prev_files)
+        self.owners = {n: str(f.get("source_url")) for n, f in self.state.get("files", {}).items()
+                       if n not in mine and isinstance(f, dict)}  # other pages' files
+        got = self._get(url, prev.get("validators"))
+        if got.status == 304 and self._all_present() and not prev.get("retry"):
+            self.report.unchanged.extend(str(self.folder / f) for f in self.prev_files)
             self.report.pages.append(prev.get("web_url") or page_url)
             return
         if got.status == 304:
-            got = _fetch(url, None, self.max_bytes)
-        try:
-            item = json.loads(got.body.decode("utf-8"))
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise FetchError(f"the Content API sent no readable JSON for {url} ({exc})") from exc
-        base_path = item.get("base_path") or urlsplit(url).path[len(urlsplit(self.api_root).path):]
+            got = self._get(url, None)
+        item = self._item(got, url)
+        base_path = item.base_path or urlsplit(url).path[len(urlsplit(self.api_root).path):]
         web_url = "https://www.gov.uk" + base_path
         slug = _slug(base_path.rsplit("/", 1)[-1])
-        title = str(item.get("title") or slug)
-        updated = item.get("public_updated_at")
-        same_edition = bool(updated) and updated == prev.get("public_updated_at")
-        names: list[str] = []
+        title = item.title or slug
+        same_edition = bool(item.public_updated_at) and (
+            item.public_updated_at == prev.get("public_updated_at"))
 
-        body = str((item.get("details") or {}).get("body") or item.get("description") or "")
-        page_name = f"{slug}.html"
-        names.append(page_name)
-        data = _page_html(title, body)
-        old = (self.folder / page_name)
+        page_name = self._claim(f"{slug}.html", url)
+        names = [page_name]
+        data = _page_html(title, item.body or item.description or "")
+        old = self.folder / page_name
         unchanged = old.is_file() and old.read_bytes() == data
         self._save(page_name, None if unchanged else data,
-                   self._meta(item, web_url, title, f"govuk-{slug}"), None, url)
+                   self._meta(item, web_url, title, _doc_id(page_name)), None, url)
 
-        for att in _attachments(item, web_url):
+        seen: set[str] = set()
+        for att in item.attachments:
             try:
-                name = self._attachment(att, item, slug, same_edition)
-            except FetchError as exc:
-                self.report.failed.append({"source": att["url"], "reason": str(exc)})
+                source = urljoin(web_url, att.url)
+            except ValueError:
+                source = att.url
+            if source in seen:
                 continue
+            seen.add(source)
+            name = self._attachment(att, source, item, slug, same_edition)
             if name:
                 names.append(name)
-        self._commit()
-        for gone in set(prev.get("files", [])) - set(names):  # no longer attached
-            (self.folder / gone).unlink(missing_ok=True)
-            self.state.get("files", {}).pop(gone, None)
-            self.report.removed.append(str(self.folder / gone))
-        pages[url] = {"public_updated_at": updated, "files": names, "web_url": web_url,
-                      "validators": {"etag": got.etag, "last_modified": got.last_modified}}
+        self._commit(url, {"public_updated_at": item.public_updated_at, "files": names,
+                           "web_url": web_url, "retry": self.retry,
+                           "validators": {"etag": got.etag, "last_modified": got.last_modified}})
         self.report.pages.append(web_url)
 
-    def _all_present(self, prev: dict) -> bool:
-        return bool(prev.get("files")) and all((self.folder / f).is_file() for f in prev["files"])
+    def _all_present(self) -> bool:
+        return bool(self.prev_files) and all((self.folder / f).is_file()
+                                             for f in self.prev_files)
 
-    def _attachment(self, att: dict, item: dict, slug: str, same_edition: bool) -> str | None:
-        kind = str(att.get("attachment_type") or "file")
-        url = str(att["url"])
-        title = str(att.get("title") or item.get("title") or "")
-        files = self.state.setdefault("files", {})
-        if kind == "external":
-            raise FetchError("external link, not a GOV.UK attachment (not downloaded)")
-        if kind == "html":
-            api = api_url(url, self.api_root)
-            name = f"{slug}--{_slug(urlsplit(url).path.rsplit('/', 1)[-1])}.html"
-            prev = files.get(name)
-            if same_edition and prev and (self.folder / name).is_file():
-                self._save(name, None, prev["meta"], None, api)
+    def _attachment(self, att: Attachment, url: str, item: ContentItem, slug: str,
+                    same_edition: bool) -> str | None:
+        """Sync one attachment; its name, or None after a failure (reported).
+
+        A failure (refused host, unreachable, too slow, malformed) is this attachment's
+        alone: a copy from an earlier sync is kept as it was. Only the API being
+        unreachable (``Offline`` from an HTML attachment's API request) ends the page.
+        """
+        name: str | None = None
+        try:
+            if att.kind == "external":
+                raise FetchError("external link, not a GOV.UK attachment (not downloaded)")
+            if att.kind == "html":
+                try:
+                    api = api_url(url, self.api_root)
+                except ValueError as exc:
+                    raise FetchError(str(exc)) from None
+                plain = f"{slug}--{_slug(urlsplit(url).path.rsplit('/', 1)[-1])}.html"
+                name = self._claim(plain, api)
+                self._html_attachment(name, api, url, att, item, same_edition)
                 return name
-            got = _fetch(api, prev if prev and (self.folder / name).is_file() else None,
-                         self.max_bytes)
-            if got.status == 304:
-                self._save(name, None, prev["meta"], got, api)
-                return name
-            try:
-                sub = json.loads(got.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as exc:
-                raise FetchError(f"no readable JSON for {api}") from exc
-            sub_title = str(sub.get("title") or title)
-            body = str((sub.get("details") or {}).get("body") or "")
-            meta = self._meta({**item, **{k: v for k, v in sub.items() if v}}, url, sub_title,
-                              f"govuk-{slug}-{_slug(sub_title, 40)}")
-            self._save(name, _page_html(sub_title, body), meta, got, api)
+            suffix = Path(urlsplit(url).path).suffix.lower()
+            ctype = (att.content_type or "").split(";")[0].strip().lower()
+            if suffix not in ATTACHMENT_SUFFIXES:
+                suffix = next((s for s, t in ATTACHMENT_SUFFIXES.items() if t == ctype), suffix)
+            if suffix not in ATTACHMENT_SUFFIXES:
+                raise FetchError(f"attachment type {suffix or ctype or '(unknown)'} is not "
+                                 f"indexed (PDF and HTML are)")
+            self.policy.check(url)
+            stem = _slug(Path(urlsplit(url).path).stem, 60)
+            name = self._claim(f"{slug}--{stem}{suffix}", url)
+            self._file_attachment(name, url, att, item, same_edition)
             return name
-        suffix = Path(urlsplit(url).path).suffix.lower()
-        ctype = str(att.get("content_type") or "").split(";")[0].strip().lower()
-        if suffix not in ATTACHMENT_SUFFIXES:
-            suffix = next((s for s, t in ATTACHMENT_SUFFIXES.items() if t == ctype), suffix)
-        if suffix not in ATTACHMENT_SUFFIXES:
-            raise FetchError(f"attachment type {suffix or ctype or '(unknown)'} is not indexed "
-                             f"(PDF and HTML are)")
-        stem = _slug(Path(urlsplit(url).path).stem, 60)
-        name = f"{slug}--{stem}{suffix}"
-        prev = files.get(name)
+        except (FetchError, ValueError) as exc:
+            reason = str(exc)
+        except Offline as exc:
+            if att.kind == "html":
+                raise  # the API itself cannot be reached
+            reason = str(exc)
+        self.report.failed.append({"source": url, "reason": reason})
+        files = self.state.get("files", {})
+        if name and name in self.prev_files and name in files and (self.folder / name).is_file():
+            # Keep the copy from the last sync, marked so that the next sync fetches it
+            # even if the edition is the same by then.
+            self.pending[name] = {**files[name], "stale": True}
+            return name
+        return None
+
+    def _html_attachment(self, name: str, api: str, url: str, att: Attachment,
+                         item: ContentItem, same_edition: bool) -> None:
+        prev = self.state.get("files", {}).get(name)
         present = (self.folder / name).is_file()
-        meta = self._meta(item, url, title, f"govuk-{slug}-{stem}")
-        if same_edition and prev and present:
+        if same_edition and prev and present and not prev.get("stale"):
+            self._save(name, None, prev["meta"], None, api)
+            return
+        got = self._get(api, prev if prev and present else None)
+        if got.status == 304 and prev:
+            self._save(name, None, prev["meta"], got, api)
+            return
+        if got.status == 304:
+            got = self._get(api, None)
+        sub = self._item(got, api)
+        sub_title = sub.title or att.title or item.title or ""
+        merged = ContentItem(
+            organisations=sub.organisations or item.organisations,
+            first_published_at=sub.first_published_at or item.first_published_at,
+            public_updated_at=sub.public_updated_at or item.public_updated_at)
+        meta = self._meta(merged, url, sub_title, _doc_id(name))
+        self._save(name, _page_html(sub_title, sub.body), meta, got, api)
+
+    def _file_attachment(self, name: str, url: str, att: Attachment, item: ContentItem,
+                         same_edition: bool) -> None:
+        prev = self.state.get("files", {}).get(name)
+        present = (self.folder / name).is_file()
+        title = att.title or item.title or ""
+        meta = self._meta(item, url, title, _doc_id(name))
+        if same_edition and prev and present and not prev.get("stale"):
             self._save(name, None, meta, None, url)
-            return name
-        got = _fetch(url, prev if prev and present else None, self.max_bytes)
+            return
+        got = self._get(url, prev if prev and present else None)
         self._save(name, None if got.status == 304 else got.body, meta, got, url)
-        return name
 
 
 def sync(
@@ -387,8 +462,15 @@ def sync(
     log: Log | None = None,
     reindex: bool = True,
     progress=None,  # noqa: ANN001 - index.builder.ProgressFn
+    deadline: float | None = None,
 ) -> SyncReport:
-    """Fetch ``urls`` (default: the configured list), save them, then reindex what changed."""
+    """Fetch ``urls`` (default: the configured list), save them, then reindex what changed.
+
+    Each page's files, the manifest and the sync state are written when that page is
+    done, so a sync killed half-way keeps what it finished. ``deadline`` is the time
+    allowed for one download (default ``govuk_http.DOWNLOAD_DEADLINE``). Raises
+    ``SyncBusy`` when another sync is writing to the same folder.
+    """
     settings = assistant.settings
     folder = sync_folder(settings)
     report = SyncReport(folder=str(folder))
@@ -400,7 +482,8 @@ def sync(
         for stale in folder.glob(".*.part"):  # left by a sync that was killed
             stale.unlink(missing_ok=True)
         state = _read_state(folder)
-        pages = _PageSync(folder, settings.govuk_api, state, settings.max_bytes, report, log)
+        pages = _PageSync(folder, settings.govuk_api, state, settings.max_bytes, report, log,
+                          deadline)
         for url in urls:
             try:
                 pages.run(url)
@@ -414,10 +497,6 @@ def sync(
                 break
             except (FetchError, ValueError) as exc:
                 report.failed.append({"source": url, "reason": str(exc)})
-        if report.pages:
-            write_manifest(folder, {n: f for n, f in state.get("files", {}).items()
-                                    if (folder / n).is_file()})
-            _atomic_write(folder / STATE_NAME, json.dumps(state, indent=2).encode("utf-8"))
     if reindex and report.pages:
         if str(folder.absolute()) not in assistant.source_paths():
             assistant.add_sources([folder])
@@ -425,34 +504,53 @@ def sync(
     return report
 
 
+def plain_lines(report: SyncReport) -> tuple[list[str], list[str]]:
+    """The plain-text report (stdout lines, stderr lines), every server string made safe.
+
+    URLs, reasons and host names come from the API: they pass through ``terminal_safe``
+    here, the one place plain sync output is made, so no escape sequence reaches the
+    terminal. (``--json`` prints the report exactly.)
+    """
+    s = terminal_safe
+    out: list[str] = []
+    err: list[str] = [s(report.offline)] if report.offline else []
+    if report.pages:
+        out.append(f"Synced {len(report.pages)} page(s) into {s(report.folder)}: "
+                   f"{len(report.downloaded)} downloaded, {len(report.unchanged)} unchanged, "
+                   f"{len(report.removed)} removed")
+        out.extend(f"  downloaded {s(path)}" for path in report.downloaded)
+    out.extend(f"  failed {s(f.get('source'))}: {s(f.get('reason'))}" for f in report.failed)
+    if report.index is not None:
+        ix = report.index
+        out.append(f"Index {'written' if ix.written else 'already up to date'}: "
+                   f"{ix.documents} documents, {ix.chunks} chunks, {ix.embedded} texts embedded "
+                   f"({len(ix.added)} added, {len(ix.updated)} updated, "
+                   f"{len(ix.removed)} removed, {len(ix.failed)} failed)")
+        out.extend(f"    {s(f['source'])}: {s(f['reason'])}" for f in ix.failed)
+    return out, err
+
+
 def cli_sync(assistant: Assistant, urls: list[str], *, as_json: bool = False,
              progress=None) -> int:  # noqa: ANN001
-    """``assistant sync``: print what was fetched and indexed; 1 when offline."""
+    """``assistant sync``: print what was fetched and indexed; 1 when offline or busy."""
     import sys
 
-    report = sync(assistant, urls, progress=progress)
+    try:
+        report = sync(assistant, urls, progress=progress)
+    except SyncBusy as exc:
+        if progress is not None and hasattr(progress, "finish"):
+            progress.finish()
+        print(terminal_safe(exc), file=sys.stderr)
+        return 1
     if progress is not None and hasattr(progress, "finish"):
         progress.finish()
     if as_json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        if report.offline:
-            print(report.offline, file=sys.stderr)
-        if report.pages:
-            print(f"Synced {len(report.pages)} page(s) into {report.folder}: "
-                  f"{len(report.downloaded)} downloaded, {len(report.unchanged)} unchanged, "
-                  f"{len(report.removed)} removed")
-            for path in report.downloaded:
-                print(f"  downloaded {path}")
-        for f in report.failed:
-            print(f"  failed {f['source']}: {f['reason']}")
-        if report.index is not None:
-            ix = report.index
-            print(f"Index {'written' if ix.written else 'already up to date'}: "
-                  f"{ix.documents} documents, {ix.chunks} chunks, {ix.embedded} texts embedded "
-                  f"({len(ix.added)} added, {len(ix.updated)} updated, "
-                  f"{len(ix.removed)} removed, {len(ix.failed)} failed)")
-            for f in ix.failed:
-                print(f"    {f['source']}: {f['reason']}")
+        out, err = plain_lines(report)
+        for line in err:
+            print(line, file=sys.stderr)
+        for line in out:
+            print(line)
     # 1 when nothing could be synced at all (offline, or every URL refused/failed).
     return 1 if not report.pages and (report.offline or report.failed) else 0

@@ -104,17 +104,21 @@ class MutualsApp(JobsMixin, App[int]):
 
     def _notify_sync(self, message: IndexFinished) -> None:
         """The outcome of a GOV.UK sync (the one-line offline message when offline)."""
+        from assistant.textsafe import terminal_safe
         from tui.results import sync_summary
 
+        # Sync messages can hold hosts and URLs from the API; markup=False does not stop
+        # an escape sequence, so they are made visible first.
         sync = message.sync
         trouble = bool(sync.offline or sync.failed)  # type: ignore[attr-defined]
-        self.notify(sync_summary(sync), severity="warning" if trouble else "information",
-                    markup=False, timeout=8)
+        self.notify(terminal_safe(sync_summary(sync)),
+                    severity="warning" if trouble else "information", markup=False, timeout=8)
         if sync.pages and sync.offline:  # type: ignore[attr-defined]
-            self.notify(sync.offline, severity="warning", markup=False, timeout=8)  # type: ignore[attr-defined]
+            self.notify(terminal_safe(sync.offline), severity="warning", markup=False,  # type: ignore[attr-defined]
+                        timeout=8)
         if message.report is None and sync.pages and message.error:  # type: ignore[attr-defined]
-            self.notify(message.error, severity="warning" if message.cancelled else "error",
-                        markup=False, timeout=8)
+            self.notify(terminal_safe(message.error), markup=False, timeout=8,
+                        severity="warning" if message.cancelled else "error")
 
     def on_assistant_ready(self, message: AssistantReady) -> None:
         self._doc_rows = None

@@ -7,11 +7,14 @@ request so that tests can tell what was downloaded.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
 import socket
 import threading
+import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -97,12 +100,20 @@ class FakeGovUK:
         self.log: list[tuple[str, int]] = []
         self.routes: dict[str, tuple[bytes, str]] = {}
         self.drop: set[str] = set()  # paths whose connection breaks (network lost)
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
+        self.trickle: dict[str, str] = {}  # path -> "headers" or "body": a byte at a time
+        self.trickle_every = 0.25  # seconds between two trickled bytes
+        self.hold: dict[str, threading.Event] = {}  # path -> answered once the event is set
+        self.reached = threading.Event()  # a held path was requested
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def set_json(self, path: str, data: dict) -> None:
         self.routes["/api/content" + path] = (json.dumps(data).encode(), "application/json")
+
+    def set_bytes(self, path: str, body: bytes, ctype: str = "application/pdf") -> None:
+        self.routes[path] = (body, ctype)
 
     def set_pdf(self, pages: list) -> None:
         pdf = make_report_pdf(self.tmp / "served.pdf", pages, outline=False)
@@ -125,9 +136,24 @@ class FakeGovUK:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 route = site.routes.get(self.path)
+                if self.path in site.hold:
+                    site.log.append((self.path, -1))
+                    site.reached.set()
+                    site.hold[self.path].wait(30)
                 if self.path in site.drop:
                     site.log.append((self.path, 0))
                     self.close_connection = True
+                    return
+                if self.path in site.redirects:
+                    site.log.append((self.path, 302))
+                    self.send_response(302)
+                    self.send_header("Location", site.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path in site.trickle and route is not None:
+                    site.log.append((self.path, 200))
+                    self._trickle(route[0], site.trickle[self.path])
                     return
                 if route is None:
                     site.log.append((self.path, 404))
@@ -147,7 +173,29 @@ class FakeGovUK:
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("ETag", etag)
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except OSError:  # the client gave up (a killed sync)
+                    pass
+
+            def _trickle(self, body: bytes, where: str) -> None:
+                """Send a response a byte every ``trickle_every`` s (headers or body)."""
+                head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n"
+                        f"Content-Length: {len(body)}\r\n").encode()
+                slow = head + b"X-Padding: " + b"x" * 40 + b"\r\n\r\n" if where == "headers" \
+                    else body
+                self.close_connection = True
+                try:
+                    if where == "body":
+                        self.wfile.write(head + b"\r\n")
+                    for i in range(len(slow)):
+                        self.wfile.write(slow[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(site.trickle_every)
+                    if where == "headers":
+                        self.wfile.write(body)
+                except OSError:  # the client gave up
+                    pass
 
             def log_message(self, *args) -> None:  # noqa: ANN002
                 pass
@@ -155,19 +203,36 @@ class FakeGovUK:
         return Handler
 
 
+@contextlib.contextmanager
+def serve(tmp_path: Path, publish: bool = True) -> Iterator[FakeGovUK]:
+    """A running loopback GOV.UK (with the publication, the summary and the guidance)."""
+    site = FakeGovUK(tmp_path)
+    if publish:
+        site.publish()
+    site.thread.start()
+    try:
+        yield site
+    finally:
+        for event in site.hold.values():
+            event.set()
+        site.server.shutdown()
+        site.server.server_close()
+
+
 @pytest.fixture
 def govuk(tmp_path: Path):
-    site = FakeGovUK(tmp_path)
-    site.publish()
-    site.thread.start()
-    yield site
-    site.server.shutdown()
-    site.server.server_close()
+    with serve(tmp_path) as site:
+        yield site
 
 
 @pytest.fixture
 def run(tmp_path, monkeypatch, capsys, govuk):
     """Run ``assistant sync`` in-process (fake embedder); returns (rc, stdout, stderr)."""
+    return make_run(tmp_path, monkeypatch, capsys, govuk)
+
+
+def make_run(tmp_path, monkeypatch, capsys, govuk):  # noqa: ANN001, ANN201
+    """The ``run`` fixture's function, for other test modules."""
     monkeypatch.setenv("ASSISTANT_GOVUK_API", f"http://127.0.0.1:{govuk.port}/api/content")
     monkeypatch.setattr(
         cli, "_open", lambda ns: Assistant.open(ns.index_dir, embedder=FakeEmbedder())
