@@ -40,11 +40,10 @@ from assistant.points import (
     is_topic_naming,
     leans_other_way,
     mentions_actor,
-    speaks_of,
     states_point,
 )
 from assistant.records import Answer, Passage
-from assistant.shapes import ASPECTS, QuestionShape
+from assistant.shapes import ACTORS, ASPECTS, QuestionShape
 from index.bm25 import tokenize
 from index.reader import IndexSnapshot
 from index.store import DocumentRow, StoredChunk
@@ -90,7 +89,15 @@ _ENUMERATOR = re.compile(
     r"^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|sixth|"
     r"next|then|finally|lastly|also|another|in addition|additionally|moreover|further|"
     r"furthermore|a (?:second|third|further|final)|the (?:second|third|fourth|fifth|"
-    r"last|final|other)|one|two|three|four|five)\b", re.IGNORECASE)
+    r"last|final|other))\b", re.IGNORECASE)
+#: A sentence leaning on the one before ("These savings...", "It took...") is not a point
+#: on its own; an example or anecdote ranks below the claim it illustrates.
+_ANAPHORIC = re.compile(r"^\W*(?:these|those|this|that|it|they|them|such|he|she|its|"
+                        r"their|there)\b", re.IGNORECASE)
+_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|in one case|in (?:two|three|"
+                      r"some|several|many) cases|one (?:mutual|consortium|partner|council|"
+                      r"organisation|provider|interviewee)|several said|interviewees)\b",
+                      re.IGNORECASE)
 
 _CONTINUED = re.compile(r"\(?\bcont(?:inued|'d|d)?\b\.?\)?", re.IGNORECASE)
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivxIVX]+\.)\s+")
@@ -108,18 +115,19 @@ class Point:
     cosine: float
     in_section: bool
     order: tuple[int, int]  # (document rank, offset in the document)
+    specific: bool = False  # holds a specific topic word of the question
+    lead: bool = False  # leads its paragraph or is enumerated ("Second, ...")
+    heading: float = 0.0  # cosine of the section's heading with the question
 
     @property
     def text(self) -> str:
         return self.sc.chunk.sentences[self.index].text
 
-    specific: bool = False  # holds a specific topic word of the question
-    lead: bool = False  # leads its paragraph or is enumerated ("Second, ...")
-
     @property
     def score(self) -> float:
-        return (self.cosine + (1.0 if self.in_section else 0.0)
-                + (0.5 if self.specific else 0.0) + (0.1 if self.lead else 0.0))
+        return (self.cosine + ((1.0 + 0.5 * self.heading) if self.in_section else 0.0)
+                + (0.5 if self.specific else 0.0) + (0.1 if self.lead else 0.0)
+                - (0.3 if _EXAMPLE.search(self.text) else 0.0))
 
 
 def _heading_key(title: str) -> str:
@@ -189,6 +197,8 @@ def _valid(text: str, params: ListParams) -> bool:
         return False
     if not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip()) and len(words) < 12:
         return False  # a heading or a table row, not a sentence
+    if _ANAPHORIC.search(text):
+        return False
     return not is_topic_naming(text)
 
 
@@ -202,6 +212,9 @@ def _paragraph_lead(sc: StoredChunk, index: int) -> bool:
     return "\n" in gap
 
 
+_ACTOR_TERMS = set(tokenize(" ".join(f for forms in ACTORS.values() for f in forms)))
+
+
 def _specific_terms(snap: IndexSnapshot, question: str, share: float = 0.2) -> set[str]:
     """Topic words of the question found in at most ``share`` of the passages: the
     ones that pick out a part of the collection ("pilot", "data sharing")."""
@@ -210,7 +223,7 @@ def _specific_terms(snap: IndexSnapshot, question: str, share: float = 0.2) -> s
     out = set()
     for t in tokenize(question):
         tid = bm.vocab.get(t)
-        if t in _FORM_WORDS or tid is None:
+        if t in _FORM_WORDS or tid is None or t in _ACTOR_TERMS:
             continue
         if bm.indptr[tid + 1] - bm.indptr[tid] <= share * n:
             out.add(t)
@@ -276,8 +289,14 @@ def gather_points(
     meta: list[tuple[StoredChunk, int, bool]] = []
     seen: set[tuple[str, int]] = set()
 
+    def span_of(doc_id: str, offset: int) -> int | None:
+        for s, e, _ in spans.get(doc_id, ()):
+            if s <= offset < e:
+                return s
+        return None
+
     def in_span(doc_id: str, offset: int) -> bool:
-        return any(s <= offset < e for s, e, _ in spans.get(doc_id, ()))
+        return span_of(doc_id, offset) is not None
 
     ordered = sorted(set(section_rows), key=lambda r: (stored[r].chunk.doc_id,
                                                         stored[r].chunk.ordinal))
@@ -304,6 +323,10 @@ def gather_points(
 
     vecs = sentence_vectors(snap, rows)
     cos = (vecs @ np.asarray(query_vec, dtype=np.float32)).tolist()
+    # Each section's heading is the sentence at its start: its cosine ranks the sections.
+    heading_cos: dict[tuple[str, int], float] = {}
+    for (sc, i, _), c in zip(meta, cos, strict=True):
+        heading_cos.setdefault((sc.chunk.doc_id, sc.chunk.sentences[i].start), c)
 
     # 3. Points only: one lead sentence a paragraph in a section, plus enumerated ones.
     cands: list[tuple[Point, int]] = []
@@ -325,8 +348,6 @@ def gather_points(
             if c < params.section_floor:
                 continue
             enumerated = lead or bool(_ENUMERATOR.search(text))
-            if not (enumerated or speaks_of(text, shape.aspect)):
-                continue
         else:
             enumerated = False
             if not (states_point(text, shape.aspect)
@@ -339,15 +360,21 @@ def gather_points(
         where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
             sc.chunk.sentences[i].start)])
         specific = bool(special and special & set(tokenize(where)))
+        start = span_of(doc_id, sc.chunk.sentences[i].start) if section else None
         cands.append((Point(sc, i, rows[j], c, section,
                             (doc_rank[doc_id], sc.chunk.sentences[i].start),
-                            specific, enumerated), j))
+                            specific, enumerated,
+                            heading_cos.get((doc_id, start), 0.0) if start is not None
+                            else 0.0), j))
     if not cands:
         return [], 0, "no sentence states a point on this"
+    if any(p.specific for p, _ in cands):  # "...of the mutual model": only those points
+        cands = [(p, j) for p, j in cands if p.specific]
     if max(p.cosine for p, _ in cands) < params.min_cosine:
         return [], 0, "no passage is close enough to the question"
-    if _topic_coverage(snap, question, [p.sc.chunk.text for p, _ in cands]
-                       + [docs[p.sc.chunk.doc_id].title for p, _ in cands]) < params.min_coverage:
+    context = ([p.sc.chunk.text for p, _ in cands] + [stored[h.row].chunk.text for h in hits]
+               + [docs[p.sc.chunk.doc_id].title for p, _ in cands])
+    if _topic_coverage(snap, question, context) < params.min_coverage:
         return [], 0, "the documents do not cover this topic"
 
     # 4. Near-duplicates merged (the stronger kept), the strongest shown.

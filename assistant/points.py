@@ -273,7 +273,10 @@ _CUES = {
 }
 
 
-_OPPOSITE = {"benefits": "challenges", "challenges": "benefits"}
+_OPPOSITE = {"benefits": "challenges", "challenges": "benefits", "risks": "benefits"}
+
+
+_CUES["risks"] = _CUES["challenges"]
 
 
 def cue_count(text: str, aspect: str | None) -> int:

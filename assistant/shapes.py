@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 ASPECTS: dict[str, tuple[str, ...]] = {
     "benefits": ("benefit", "advantage", "gain", "upside", "opportunit", "positive",
                  "strength", "achiev"),
-    "challenges": ("challeng", "barrier", "risk", "problem", "difficult", "obstacle",
+    "risks": ("risk", "danger", "threat", "liabilit", "could go wrong", "can go wrong",
+              "might go wrong", "pitfall", "exposure"),
+    "challenges": ("challeng", "barrier", "problem", "difficult", "obstacle",
                    "drawback", "disadvantage", "pitfall", "hurdle", "weakness", "threat",
                    "concern", "constraint", "limitation", "downside", "issue", "friction",
                    "went wrong", "go wrong", "goes wrong", "did not work"),
@@ -175,6 +177,8 @@ def actors_in(text: str) -> tuple[str, ...]:
 
 def _aspect(question: str) -> str | None:
     low = question.lower()
+    if re.search(r"\b(could|can|might|may|would) go wrong\b|\brisks?\b|\bdangers?\b", low):
+        return "risks"
     if re.search(r"\b(go|goes|went|gone) wrong\b|\bdid not work\b|\bdidn't work\b", low):
         return "challenges"
     if re.search(r"\b(what|how) .{0,60}?\b(gain|get out of|benefit|help|improve|"
@@ -185,7 +189,7 @@ def _aspect(question: str) -> str | None:
     m = re.search(rf"\b({_LIST_NOUNS})\b", low)
     if m and m.group(1) in _NOUN_ASPECT:
         return _NOUN_ASPECT[m.group(1)]
-    for name in ("challenges", "recommendations", "benefits", "lessons", "steps"):
+    for name in ("risks", "challenges", "recommendations", "benefits", "lessons", "steps"):
         if any(re.search(rf"\b{re.escape(stem)}", low) for stem in ASPECTS[name]
                if stem not in ("should", "action", "issue", "way", "getting", "tip")):
             return name
