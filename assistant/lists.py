@@ -231,11 +231,14 @@ def _specific_terms(snap: IndexSnapshot, question: str, share: float = 0.2) -> s
 
 
 def _topic_coverage(snap: IndexSnapshot, question: str, texts: list[str]) -> float:
-    """Idf-weighted share of the question's topic words found in ``texts``."""
+    """Idf-weighted share of the question's topic words found in ``texts``; 0 when one
+    of them (of four letters or more) appears in no passage at all ("dental", "tax")."""
     terms = [t for t in dict.fromkeys(tokenize(question)) if t not in _FORM_WORDS]
     if not terms:
         return 1.0
     bm = snap.bm25
+    if any(t not in bm.vocab and len(t) >= 3 and t not in _ACTOR_TERMS for t in terms):
+        return 0.0
     top_idf = float(bm.idf.max()) if len(bm.idf) else 1.0
     found = set()
     for t in texts:

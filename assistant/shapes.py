@@ -111,7 +111,7 @@ _LIST_PATTERNS = (
                r"learn|teach|tell us|show|achieve)\b", re.IGNORECASE),
     re.compile(r"\bwhat (is|are|was|were) .{1,40}?\b(asked|expected|advised|encouraged|"
                r"told|urged|invited) to do\b", re.IGNORECASE),
-    re.compile(r"\b(in )?what ways?\b|\bhow (can|could|does|do|did|might|would)\b.{1,60}?"
+    re.compile(r"\b(in )?what ways?\b|\bhow (can|could|might|would)\b.{1,60}?"
                r"\b(help|benefit|improve|strengthen|support)\b", re.IGNORECASE),
     re.compile(r"\bwhat (is|was) recommended\b", re.IGNORECASE),
 )
