@@ -94,6 +94,14 @@ _ENUMERATOR = re.compile(
 #: on its own; an example or anecdote ranks below the claim it illustrates.
 _ANAPHORIC = re.compile(r"^\W*(?:these|those|this|that|it|they|them|such|he|she|its|"
                         r"their|there)\b", re.IGNORECASE)
+#: A sentence about the document itself ("Off the back of this report, ...") is not one of
+#: the points it makes.
+_SELF_REFERENCE = re.compile(r"\b(?:this|the present) (?:report|guidance|guide|review|"
+                             r"document|chapter|section|paper|note|study)\b", re.IGNORECASE)
+_BACK_REFERENCE = re.compile(r"\b(?:these|those|such|all of these|none of these) (?:gains|"
+                             r"benefits|advantages|challenges|difficulties|problems|barriers|"
+                             r"risks|recommendations|points|steps|lessons|issues)\b",
+                             re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|in one case|in (?:two|three|"
                       r"some|several|many) cases|one (?:mutual|consortium|partner|council|"
                       r"organisation|provider|interviewee)|several said|interviewees)\b",
@@ -197,7 +205,7 @@ def _valid(text: str, params: ListParams) -> bool:
         return False
     if not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip()) and len(words) < 12:
         return False  # a heading or a table row, not a sentence
-    if _ANAPHORIC.search(text):
+    if _ANAPHORIC.search(text) or _SELF_REFERENCE.search(text) or _BACK_REFERENCE.search(text):
         return False
     return not is_topic_naming(text)
 
@@ -390,7 +398,13 @@ def gather_points(
             continue
         kept.append(p)
         kept_vecs.append(v)
-    shown = kept[: params.max_points]
+    # Every document with points gets its best one shown before a document's weaker
+    # points fill the rest: a list answer keeps points from several documents.
+    best_of: dict[str, Point] = {}
+    for p in kept:
+        best_of.setdefault(p.sc.chunk.doc_id, p)
+    first = list(best_of.values())[: params.max_points]
+    shown = first + [p for p in kept if p not in first][: params.max_points - len(first)]
     shown.sort(key=lambda p: p.order)
     return shown, len(kept) - len(shown), ""
 

@@ -26,8 +26,12 @@ if TYPE_CHECKING:
     from tui.app import MutualsApp
 
 
-def render_answer(answer: Answer) -> Text:
-    """The question, then the answer with its citation markers (all literal)."""
+def render_answer(answer: Answer, note: bool = True) -> Text:
+    """The question, then the answer with its citation markers (all literal).
+
+    List answers are bullets, a catalogue record is labelled fields; ``note`` shows the
+    answer's hint (what is indexed) when it abstains.
+    """
     out = Text()
     out.append("Q: ", style="bold")
     out.append_text(literal(answer.question, style="italic"))
@@ -37,14 +41,30 @@ def render_answer(answer: Answer) -> Text:
     out.append("\n\n")
     if answer.abstained:
         out.append(answer.NOT_FOUND, style="bold")
+        if note and answer.note:
+            out.append("\n")
+            out.append_text(literal(answer.note, style="dim"))
         if answer.passages:
             out.append("\nThe closest passages are listed below; Enter opens one.", style="dim")
         return out
+    if answer.shape == "record":
+        for r in answer.records:
+            out.append("Catalogue record (from the document's manifest, not its text)\n",
+                       style="bold")
+            for label, value in r.fields():
+                out.append(f"  {label + ':':<11}", style="bold")
+                out.append_text(literal(value))
+                out.append("\n")
+        return out
     for i, s in enumerate(answer.sentences):
-        if i:
+        if answer.shape == "list":
+            out.append("\n• " if i else "• ")
+        elif i:
             out.append(" ")
         out.append_text(literal(s.text))
         out.append(f" [{s.citation}]", style="bold reverse")
+    if answer.shape == "list" and answer.more:
+        out.append(f"\n  (and {answer.more} more in the sources)", style="dim")
     return out
 
 
@@ -78,6 +98,7 @@ class AskScreen(Screen):
         self.answer: Answer | None = None
         self.asked: list[str] = []
         """This session's questions as answered: a follow-up resolves against the last."""
+        self._notes_shown: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -177,7 +198,10 @@ class AskScreen(Screen):
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
         self.asked.append(answer.resolved_question or answer.question)
-        self.query_one("#answer", Static).update(render_answer(answer))
+        show_note = bool(answer.note) and answer.note not in self._notes_shown
+        if answer.abstained and show_note:
+            self._notes_shown.add(answer.note)  # the hint once a session, not every time
+        self.query_one("#answer", Static).update(render_answer(answer, note=show_note))
         similarity = {p.chunk_id: p.dense for p in answer.passages}
         cited = [entry_from_citation(c, similarity.get(c.chunk_id)) for c in answer.citations]
         cited_ids = {c.chunk_id for c in answer.citations}
