@@ -56,6 +56,8 @@ class ListParams:
     max_points: int = 8
     passages: int = 20
     """Passages retrieved for a list question (their documents' sections are read)."""
+    unheaded_factor: float = 2.0
+    """When no heading names the aspect, the margin above is this many times wider."""
     loose_passages: int = 10
     """Top passages whose sentences may be points without an aspect heading."""
     passage_margin: float = 0.10
@@ -345,6 +347,8 @@ def gather_points(
                       if not sec and _valid(sc.chunk.sentences[i].text, params)),
                      default=-1.0)
     special = _specific_terms(snap, question)
+    # With no heading naming the aspect, its points are wherever the passages state one.
+    margin = params.passage_margin * (1.0 if spans else params.unheaded_factor)
     need_lead: dict[str, bool] = {}
     for j, ((sc, i, section), c) in enumerate(zip(meta, cos, strict=True)):
         text = sc.chunk.sentences[i].text
@@ -363,7 +367,7 @@ def gather_points(
             enumerated = False
             if not (states_point(text, shape.aspect)
                     and not leans_other_way(text, shape.aspect)
-                    and c >= best_loose - params.passage_margin):
+                    and c >= best_loose - margin):
                 continue
         if (shape.actors and shape.aspect in ("recommendations", "steps", None)
                 and not _for_actors(snap, sc, i, shape.actors)):
