@@ -358,6 +358,11 @@ def _run(handler, args: argparse.Namespace) -> int:  # noqa: ANN001
     """Run one command: our own errors become one line; nothing prints a traceback
     (``ASSISTANT_DEBUG=1`` shows it for an unexpected error)."""
     try:
+        from assistant.config import unknown_environment_warning
+
+        warning = unknown_environment_warning()
+        if warning:
+            print(warning, file=sys.stderr)
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
