@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.files import NOT_REGULAR, is_regular
 from corpus.manifest import MANIFEST_NAME, DocMeta, ManifestError, read_manifest
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -73,6 +74,9 @@ def discover(sources: list[Path]) -> Discovery:
             return
         if real in seen_files:
             return
+        if not is_regular(real):  # a FIFO would hang every later run; a device never ends
+            out.failed.append((str(path), NOT_REGULAR))
+            return
         seen_files.add(real)
         if path.name == MANIFEST_NAME:
             return
@@ -119,7 +123,7 @@ def discover(sources: list[Path]) -> Discovery:
             elif entry.is_file():
                 add_file(p, explicit=False)
             else:
-                out.failed.append((str(p), "not a regular file (device, pipe or socket)"))
+                out.failed.append((str(p), NOT_REGULAR))
 
     for src in sources:
         src = Path(src).expanduser()

@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from corpus.errors import UnreadableDocument
+from corpus.files import NOT_REGULAR, NotRegularFile, is_regular, open_regular
 from corpus.records import Document
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -52,21 +53,21 @@ def _read(path: Path, max_bytes: int | None) -> bytes:
     try:
         if not path.exists():
             raise UnreadableDocument("file not found")
-        if not path.is_file():
-            raise UnreadableDocument("not a regular file")
+        if not is_regular(path):
+            raise UnreadableDocument(NOT_REGULAR)
         size = path.stat().st_size
         if size == 0:
             raise UnreadableDocument("empty file")
         if max_bytes is not None and size > max_bytes:
             raise UnreadableDocument(f"file is {_size(size)}, over the {_size(max_bytes)} limit")
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
     except PermissionError as exc:
         raise UnreadableDocument("permission denied") from exc
     except FileNotFoundError as exc:
         raise UnreadableDocument("file not found") from exc
-    except IsADirectoryError as exc:
-        raise UnreadableDocument("not a regular file") from exc
+    except (IsADirectoryError, NotRegularFile) as exc:
+        raise UnreadableDocument(NOT_REGULAR) from exc
     except OSError as exc:
         raise UnreadableDocument(_one_line(f"cannot read file ({exc.strerror or exc})")) from exc
     if not data:
