@@ -48,3 +48,27 @@ def open_regular(path: Path | str) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+BAD_NAME = "file name is not valid UTF-8 (rename the file to index it)"
+
+
+def path_text(path: Path | str) -> str:
+    """``path`` as text that can be stored, printed and written as JSON.
+
+    A name that is not valid UTF-8 decodes to lone surrogates, which no UTF-8 file,
+    database or terminal accepts: its undecodable bytes are shown as ``\\xNN`` instead.
+    """
+    text = str(path)
+    if is_utf8(text):
+        return text
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` (a path) can be encoded as UTF-8 (it has no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

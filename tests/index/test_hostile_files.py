@@ -83,3 +83,35 @@ def test_a_file_swapped_for_a_pipe_after_discovery_is_not_read(tmp_path):
         open_regular(fifo)  # returns at once: no writer is waited for
     with pytest.raises(UnreadableDocument, match="not a regular file"):
         load(fifo)
+
+
+def _bad_name(folder: Path) -> Path:
+    raw = os.fsencode(folder) + b"/caf\xe9.txt"
+    with open(raw, "wb") as fh:
+        fh.write(b"The cafe mutual serves lunches to the library staff.\n")
+    return Path(os.fsdecode(raw))
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_the_rest_indexes(tmp_path, docs):
+    bad = _bad_name(docs)
+    ix = str(tmp_path / "index")
+    report = _json(_cli("index", str(docs), "--json", "--index-dir", ix))
+    assert report["failed"] == [{
+        "source": f"{docs}/caf\\xe9.txt",
+        "reason": "file name is not valid UTF-8 (rename the file to index it)"}]
+    assert [Path(s).name for s in report["added"]][-1:] == ["good.md"]
+
+    # Later runs, status and the plain summary work too (they crashed every time before).
+    again = _json(_cli("index", "--json", "--index-dir", ix))
+    assert len(again["failed"]) == 1 and not again["added"]
+    plain = _cli("index", "--index-dir", ix)
+    assert plain.returncode == 0
+    assert f"{docs}/caf\\xe9.txt: file name is not valid UTF-8".encode() in plain.stdout
+    assert _cli("index", "--status", "--index-dir", ix).returncode == 0
+    sources = _cli("sources", "--index-dir", ix)
+    assert sources.returncode == 0 and b"good.md" in sources.stdout
+
+    # Given explicitly, it is saved as a source and reported the same way.
+    explicit = _json(_cli("index", str(bad), "--json", "--index-dir", ix))
+    assert [f["reason"] for f in explicit["failed"]] == [
+        "file name is not valid UTF-8 (rename the file to index it)"]
