@@ -162,6 +162,13 @@ def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
     _print_failures(report.failed)
 
 
+def _print_notice(assistant) -> None:  # noqa: ANN001
+    """The one-line note when the live index is damaged and an earlier one answers."""
+    note = getattr(assistant, "index_notice", None)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
+
+
 def _print_failures(failed: list[dict]) -> None:
     for f in failed:
         print(f"  skipped {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}",
@@ -266,14 +273,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         questions = [q.strip() for q in raw.splitlines() if q.strip()]
-        for q in questions:
+        for i, q in enumerate(questions):
             answer = assistant.ask(q, k=args.k, doc_ids=args.doc)
+            if i == 0:
+                _print_notice(assistant)
             if args.json:
                 print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
             else:
                 print(f"Q: {terminal_safe(q)}\n{format_answer(answer)}\n", flush=True)
         return 0
     answer = assistant.ask(args.question, k=args.k, doc_ids=args.doc)
+    _print_notice(assistant)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -284,6 +294,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     assistant = _open(args)
     docs = assistant.sources()
+    _print_notice(assistant)
     if args.json:
         print(json.dumps([d.as_json() for d in docs], ensure_ascii=False, indent=2))
         return 0

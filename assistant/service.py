@@ -30,7 +30,7 @@ from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
 from index.embedder import Embedder, ModelUnavailable
 from index.layout import IndexLayout, NoIndex
-from index.reader import IndexSnapshot
+from index.reader import IndexSnapshot, open_live
 from index.store import DocumentRow
 
 if TYPE_CHECKING:
@@ -126,15 +126,22 @@ class Assistant:
                 raise NoIndex(
                     f"no index in {self.layout.root} yet: run `assistant index` first"
                 )
-            if self._snap is None or self._snap.path != current:
+            if (self._snap is None
+                    or current not in (self._snap.path, self._snap.damaged_generation)):
                 # The old snapshot is not closed here: another thread (an answer being
                 # composed while a rebuild publishes) may still be reading it. It closes
                 # its database and releases its pin when the last reader drops it.
-                self._snap = IndexSnapshot(current)
+                # A damaged live generation is stood in for by the newest whole one.
+                self._snap = open_live(self.layout)
                 if self._warm:
                     prepare_search(self._snap)
             self._snap_seen = seen
             return self._snap
+
+    @property
+    def index_notice(self) -> str | None:
+        """A one-line note when the live index is damaged and an earlier one answers."""
+        return self._snap.fallback_note if self._snap is not None else None
 
     @property
     def chunking(self) -> ChunkingParams:

@@ -29,7 +29,7 @@ from index.cache import EmbeddingCache
 from index.embedder import Embedder
 from index.layout import FORMAT_VERSION, IndexLayout
 from index.plan import KEPT, Planned, keep, keep_unreachable, plan
-from index.reader import IndexSnapshot
+from index.reader import CorruptIndex, IndexSnapshot, check_generation, open_live
 from index.store import DocumentRow, StoreWriter
 from index.vectors import HNSW_THRESHOLD, VectorIndex
 
@@ -132,7 +132,7 @@ def status(layout: IndexLayout) -> BuildReport:
     report = BuildReport()
     found = discover(all_sources(layout))
     report.failed = [{"source": s, "reason": r} for s, r in found.failed]
-    snap = IndexSnapshot.open(layout) if layout.exists() else None
+    snap, _ = _open_base(layout)
     previous = {d.source: d for d in snap.documents()} if snap else {}
     planned = plan(found.files, previous, report.failed)
     keep_unreachable(planned, previous, report.failed)
@@ -148,6 +148,31 @@ def status(layout: IndexLayout) -> BuildReport:
         report.generation = snap.path.name
         snap.close()
     return report
+
+
+def _open_base(layout: IndexLayout) -> tuple[IndexSnapshot | None, Path | None]:
+    """The generation a build starts from, and the damaged live one it replaces, if any.
+
+    A damaged live generation is replaced: the build starts from the newest earlier
+    generation that is whole, or from nothing (a full build, mostly from the embedding
+    cache).
+    """
+    if not layout.exists():
+        return None, None
+    try:
+        snap = open_live(layout)
+    except CorruptIndex:
+        return None, layout.current()
+    return snap, snap.damaged_generation
+
+
+def _whole(snap: IndexSnapshot) -> bool:
+    """Whether ``snap`` passes the deep check (its FAISS, BM25 and SQLite files load)."""
+    try:
+        check_generation(snap.path, snap.store, deep=True)
+    except CorruptIndex:
+        return False
+    return True
 
 
 def _load(p: Planned, max_bytes: int | None) -> Document:
@@ -209,7 +234,11 @@ def _build_locked(
     found = discover(sources)
     report.failed = [{"source": s, "reason": r} for s, r in found.failed]
 
-    snap = IndexSnapshot.open(layout) if layout.exists() else None
+    snap, damaged = _open_base(layout)
+    if snap is not None and not _whole(snap):  # e.g. vectors.faiss unreadable: start afresh
+        damaged = damaged or snap.path
+        snap.close()
+        snap = None
     reusable = _compatible(snap, embedder, params)
     prev_docs = {d.source: d for d in snap.documents()} if snap else {}
     planned = plan(found.files, prev_docs if reusable else {}, report.failed)
@@ -233,7 +262,7 @@ def _build_locked(
         else:
             report.updated.append(p.source)
 
-    if snap is not None and not report.changed:
+    if snap is not None and not report.changed and damaged is None:
         report.documents = len(prev_docs)
         report.chunks = snap.chunk_count
         report.generation = snap.path.name
@@ -339,6 +368,8 @@ def _build_locked(
     _check(cancel)
     progress(Progress("write", 4, steps, "switching to the new index"))
     final = layout.publish(tmp)
+    if damaged is not None:
+        layout.discard(damaged)  # else cleanup could keep it and drop a good one
     layout.cleanup()
     cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
     try:
