@@ -253,13 +253,26 @@ class Assistant:
         progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> BuildReport:
-        """Add ``paths`` to the sources, then bring the index up to date."""
-        if paths:
-            self.add_sources(paths)
+        """Add ``paths`` to the sources, then bring the index up to date.
+
+        ``paths`` are saved as sources only once the build has finished: a build that
+        does not (cancelled, disk full, another writer...) leaves the list as it was.
+        """
+        from index.builder import all_sources
+
+        current = self.layout.read_sources()
+        wanted = list(current)
+        for p in paths:
+            ap = str(Path(p).expanduser().absolute())
+            if ap not in wanted:
+                wanted.append(ap)
         report = build(
-            self.layout, self.embedder, params=self.chunking, max_bytes=self.settings.max_bytes,
-            progress=progress, cancel=cancel,
+            self.layout, self.embedder, sources=all_sources(self.layout, wanted),
+            params=self.chunking, max_bytes=self.settings.max_bytes, progress=progress,
+            cancel=cancel,
         )
+        if wanted != current:
+            self.layout.write_sources(wanted)
         self.snapshot()  # switch to the new generation
         return report
 

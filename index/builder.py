@@ -9,8 +9,10 @@ embedding cache. The result is written as a new generation and published atomica
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +40,27 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 class Cancelled(Exception):
     """The build was cancelled; the previous index is untouched."""
+
+
+class BuildFailed(RuntimeError):
+    """The new generation could not be written (disk full, ...); the previous one is live."""
+
+
+def _write_problem(exc: BaseException) -> str:
+    """What went wrong writing, in a few words: "the disk is full" when it is."""
+    import errno
+
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            text = "the disk is full"
+        else:
+            text = exc.strerror or text
+        if exc.filename:
+            text += f" ({exc.filename})"
+    elif "disk is full" in text or "database or disk is full" in text:
+        text = "the disk is full"
+    return text or type(exc).__name__
 
 
 @dataclass
@@ -88,9 +111,12 @@ class BuildReport:
         return bool(self.added or self.updated or self.removed)
 
 
-def all_sources(layout: IndexLayout, include_bundled: bool = True) -> list[Path]:
-    """The bundled corpus (always) plus the maintainer's added sources."""
-    extra = [Path(s) for s in layout.read_sources()]
+def all_sources(
+    layout: IndexLayout, added: list[str] | None = None, include_bundled: bool = True
+) -> list[Path]:
+    """The bundled corpus (always) plus the maintainer's added sources (``added``, by
+    default the saved list)."""
+    extra = [Path(s) for s in (layout.read_sources() if added is None else added)]
     return ([BUNDLED_DIR] if include_bundled else []) + extra
 
 
@@ -205,11 +231,18 @@ def build(
     """Bring the index up to date with its sources; see the module docstring."""
     with layout.write_lock():
         layout.cleanup()
-        return _build_locked(
-            layout, embedder, sources if sources is not None else all_sources(layout),
-            params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
-            batch_size, hnsw_threshold,
-        )
+        try:
+            return _build_locked(
+                layout, embedder, sources if sources is not None else all_sources(layout),
+                params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
+                batch_size, hnsw_threshold,
+            )
+        except (OSError, sqlite3.Error, MemoryError) as exc:
+            # Reading a file never gets here (each is reported and skipped): this is
+            # writing the cache or the new generation. Free what it took; keep the old.
+            layout.cleanup()
+            raise BuildFailed(f"could not write the new index: {_write_problem(exc)}; "
+                              "the previous index is still live") from exc
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -368,18 +401,22 @@ def _build_locked(
     _check(cancel)
     progress(Progress("write", 4, steps, "switching to the new index"))
     final = layout.publish(tmp)
-    if damaged is not None:
-        layout.discard(damaged)  # else cleanup could keep it and drop a good one
-    layout.cleanup()
-    cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
-    try:
-        cache.prune(chunk_texts + sentence_texts)
-    finally:
-        cache.close()
     report.generation = final.name
     report.written = True
+    # The new index is live: what follows is housekeeping, which a full disk must not
+    # turn into a failed build.
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if damaged is not None:
+            layout.discard(damaged)  # else cleanup could keep it and drop a good one
+        layout.cleanup()
+        cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
+        try:
+            cache.prune(chunk_texts + sentence_texts)
+        finally:
+            cache.close()
     report.seconds = time.perf_counter() - t0
-    _record(layout, report)
+    with contextlib.suppress(OSError):
+        _record(layout, report)
     progress(Progress("done", 1, 1, "index written"))
     return report
 
