@@ -107,6 +107,10 @@ class Settings:
     max_file_mb: float = 50.0
     """Files larger than this are skipped with a reason."""
 
+    load_seconds: float = 120.0
+    """Most seconds spent reading one document; a slower one (a file built to be slow
+    to parse) is skipped with a reason."""
+
     chunk_tokens: int = 230
     """Chunk size in estimated word-piece tokens (the model reads up to 256)."""
 
@@ -193,6 +197,7 @@ _FLOAT_RANGES: dict[str, tuple[float, float]] = {
     "abstain_below": (-1.0, 1.0), "abstain_topic_weight": (0.0, 10.0),
     "sentence_margin": (0.0, 2.0), "sentence_term_bonus": (0.0, 10.0),
     "sentence_heading_weight": (0.0, 10.0), "max_file_mb": (0.001, 100_000.0),
+    "load_seconds": (1.0, 86_400.0),
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "fusion": ("zscore", "rrf"),

@@ -269,7 +269,7 @@ class Assistant:
         report = build(
             self.layout, self.embedder, sources=all_sources(self.layout, wanted),
             params=self.chunking, max_bytes=self.settings.max_bytes, progress=progress,
-            cancel=cancel,
+            cancel=cancel, load_seconds=self.settings.load_seconds,
         )
         if wanted != current:
             self.layout.write_sources(wanted)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.budget import LOAD_SECONDS, Budget, LoadCancelled
 from corpus.chunking import ChunkingParams, chunk_document
 from corpus.discover import discover
 from corpus.manifest import BUNDLED_DIR
@@ -201,12 +202,12 @@ def _whole(snap: IndexSnapshot) -> bool:
     return True
 
 
-def _load(p: Planned, max_bytes: int | None) -> Document:
+def _load(p: Planned, max_bytes: int | None, budget: Budget) -> Document:
     from corpus.loaders import load
 
     meta = p.found.meta
     doc = load(p.found.path, doc_id=meta.doc_id if meta and meta.doc_id else None,
-               max_bytes=max_bytes)
+               max_bytes=max_bytes, budget=budget)
     doc.source = p.source
     if meta:
         for attr in ("title", "url", "publisher", "published", "updated", "licence"):
@@ -227,15 +228,20 @@ def build(
     cancel: threading.Event | None = None,
     batch_size: int = 64,
     hnsw_threshold: int = HNSW_THRESHOLD,
+    load_seconds: float | None = LOAD_SECONDS,
 ) -> BuildReport:
-    """Bring the index up to date with its sources; see the module docstring."""
+    """Bring the index up to date with its sources; see the module docstring.
+
+    ``load_seconds`` is the most time reading one document may take (then it is skipped
+    with a reason); ``cancel`` is also checked between the pages of a document.
+    """
     with layout.write_lock():
         layout.cleanup()
         try:
             return _build_locked(
                 layout, embedder, sources if sources is not None else all_sources(layout),
                 params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
-                batch_size, hnsw_threshold,
+                batch_size, hnsw_threshold, load_seconds,
             )
         except (OSError, sqlite3.Error, MemoryError) as exc:
             # Reading a file never gets here (each is reported and skipped): this is
@@ -260,6 +266,7 @@ def _build_locked(
     cancel: threading.Event | None,
     batch_size: int,
     hnsw_threshold: int,
+    load_seconds: float | None = LOAD_SECONDS,
 ) -> BuildReport:
     t0 = time.perf_counter()
     report = BuildReport()
@@ -283,7 +290,8 @@ def _build_locked(
             if p.source in prev_docs:
                 p.state = "changed"
 
-    docs = _read_all(planned, prev_docs, reusable, params, max_bytes, progress, cancel, report)
+    docs = _read_all(planned, prev_docs, reusable, params, max_bytes, progress, cancel, report,
+                     load_seconds)
 
     kept_sources = {p.source for p, _, _ in docs}
     report.removed = sorted(s for s in prev_docs if s not in kept_sources)
@@ -430,6 +438,7 @@ def _read_all(
     progress: ProgressFn,
     cancel: threading.Event | None,
     report: BuildReport,
+    load_seconds: float | None = LOAD_SECONDS,
 ) -> list[tuple[Planned, Document | None, list[Chunk]]]:
     """Load and chunk new and changed files; unchanged ones are carried over unread.
 
@@ -457,7 +466,9 @@ def _read_all(
             report.failed.append({"source": p.source, "reason": reason})
 
         try:
-            doc = _load(p, max_bytes)
+            doc = _load(p, max_bytes, Budget(load_seconds, cancel))
+        except LoadCancelled:
+            raise Cancelled("indexing cancelled; the previous index is unchanged") from None
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
             fail(str(getattr(exc, "reason", None)
                      or f"unexpected error: {exc.__class__.__name__}: {exc}"))
