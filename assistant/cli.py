@@ -6,19 +6,59 @@ Imports stay lazy so that ``assistant ask`` starts quickly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from assistant.textsafe import terminal_safe
+
 SAMPLE_QUESTION = "What are the benefits of partnerships for mutuals?"
+
+
+class SafeStream:
+    """A text stream that shows untrusted text literally: every write goes through
+    ``terminal_safe`` (newlines and tabs kept), so an escape sequence in a title, a URL,
+    a file name or a document can never drive the terminal. ``raw`` is the stream below.
+    """
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(terminal_safe(text, multiline=True))
+        return len(text)
+
+    def writelines(self, lines) -> None:  # noqa: ANN001 - any iterable of str
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - flush, isatty, fileno, encoding...
+        return getattr(self.raw, name)
+
+
+@contextlib.contextmanager
+def _safe_output(stdout: bool) -> Iterator[None]:
+    """Plain-text output made terminal-safe: stderr always, stdout unless it is JSON."""
+    saved = sys.stdout, sys.stderr
+    if stdout:
+        sys.stdout = SafeStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = SafeStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 class ProgressLine:
     """A one-line progress bar on stderr (silent when stderr is not a terminal)."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
+        stream = stream or sys.stderr
+        self.stream = getattr(stream, "raw", stream)  # it writes "\r" itself
         self.enabled = self.stream.isatty()
         self._last = ""
 
@@ -29,9 +69,9 @@ class ProgressLine:
         if p.total:
             filled = int(width * p.done / p.total)
             bar = "█" * filled + "░" * (width - filled)
-            line = f"\r{p.stage:<6} {bar} {p.done}/{p.total} {p.message[:40]}"
+            line = f"\r{p.stage:<6} {bar} {p.done}/{p.total} {terminal_safe(p.message)[:40]}"
         else:
-            line = f"\r{p.stage:<6} {p.message[:70]}"
+            line = f"\r{p.stage:<6} {terminal_safe(p.message)[:70]}"
         if line != self._last:
             self.stream.write(line.ljust(100)[:100])
             self.stream.flush()
@@ -126,9 +166,17 @@ def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
     _print_failures(report.failed)
 
 
+def _print_notice(assistant) -> None:  # noqa: ANN001
+    """The one-line note when the live index is damaged and an earlier one answers."""
+    note = getattr(assistant, "index_notice", None)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
+
+
 def _print_failures(failed: list[dict]) -> None:
     for f in failed:
-        print(f"  skipped {f['source']}: {f['reason']}", file=sys.stderr)
+        print(f"  skipped {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}",
+              file=sys.stderr)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -136,7 +184,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).expanduser().exists()]
     if missing:
         for p in missing:
-            print(f"error: no such file or folder: {p}", file=sys.stderr)
+            print(f"error: no such file or folder: {terminal_safe(p)}", file=sys.stderr)
         return 2
     if args.status and args.paths:
         print("error: --status shows the current sources; add paths without --status",
@@ -146,7 +194,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         known = assistant.source_paths()
         target = str(Path(p).expanduser().absolute())
         if target not in known and p not in known:
-            print(f"error: {p} is not an added source (added: {', '.join(known) or 'none'})",
+            added = ", ".join(terminal_safe(k) for k in known) or "none"
+            print(f"error: {terminal_safe(p)} is not an added source (added: {added})",
                   file=sys.stderr)
             return 2
         assistant.remove_source(target if target in known else p)
@@ -159,9 +208,10 @@ def cmd_index(args: argparse.Namespace) -> int:
                                  ("removed", report.removed), ("unchanged", report.unchanged)):
                 print(f"{label}: {len(items)}")
                 for s in items if label != "unchanged" else []:
-                    print(f"  {s}")
+                    print(f"  {terminal_safe(s)}")
             for f in report.failed:
-                print(f"cannot index {f['source']}: {f['reason']}")
+                print(f"cannot index {terminal_safe(f['source'])}: "
+                      f"{terminal_safe(f['reason'])}")
         return 0
     bar = ProgressLine()
     report = assistant.index(args.paths, progress=bar)
@@ -182,11 +232,11 @@ def cmd_index(args: argparse.Namespace) -> int:
                          ("removed", report.removed)):
         print(f"  {label}: {len(items)}")
         for s in items:
-            print(f"    {s}")
+            print(f"    {terminal_safe(s)}")
     print(f"  unchanged: {len(report.unchanged)}")
     print(f"  failed: {len(report.failed)}")
     for f in report.failed:
-        print(f"    {f['source']}: {f['reason']}")
+        print(f"    {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}")
     return 0
 
 
@@ -245,7 +295,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         try:
             raw = Path(args.questions).read_bytes().decode("utf-8", errors="replace")
         except OSError as exc:
-            print(f"error: cannot read {args.questions}: {exc.strerror}", file=sys.stderr)
+            print(f"error: cannot read {terminal_safe(args.questions)}: {exc.strerror}",
+                  file=sys.stderr)
             return 2
         questions = [q.strip() for q in raw.splitlines()
                      if q.strip() and not q.lstrip().startswith("#")]
@@ -253,9 +304,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         # A batch is its own conversation: it neither reads nor changes the index's
         # last question; with --follow-up each line may follow up the one before.
         history: list[str] = []
-        for q in questions:
+        for i, q in enumerate(questions):
             answer = assistant.ask(q, k=args.k, doc_ids=args.doc,
                                    history=history if args.follow_up else ())
+            if i == 0:
+                _print_notice(assistant)
             history.append(answer.resolved_question or answer.question)
             if args.json:
                 print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
@@ -266,6 +319,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     answer = assistant.ask(args.question, k=args.k, doc_ids=args.doc,
                            history=_last_question(assistant) if args.follow_up else ())
+    _print_notice(assistant)
     _remember_question(assistant, answer, args.follow_up)
     if args.json:
         print(json.dumps(answer.as_json(), ensure_ascii=False, indent=2))
@@ -301,6 +355,7 @@ def _remember_question(assistant, answer, follow_up: bool) -> None:  # noqa: ANN
 def cmd_sources(args: argparse.Namespace) -> int:
     assistant = _open(args)
     docs = assistant.sources()
+    _print_notice(assistant)
     if args.json:
         print(json.dumps([d.as_json() for d in docs], ensure_ascii=False, indent=2))
         return 0
@@ -309,8 +364,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return 0
     for d in docs:
         pages = f"{d.pages} page(s), " if d.kind == "pdf" or d.pages > 1 else ""
-        print(f"{d.title}\n  {d.url or d.source}\n  {pages}{d.chunks} chunks, "
-              f"indexed {d.indexed_at}")
+        print(f"{terminal_safe(d.title)}\n  {terminal_safe(d.url or d.source)}\n  "
+              f"{pages}{d.chunks} chunks, indexed {terminal_safe(d.indexed_at)}")
     return 0
 
 
@@ -338,26 +393,74 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         gold = load_gold(args.file)
     except GoldFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_safe(exc)}", file=sys.stderr)
         return 2
     assistant = _open(args)
     _ensure_index(assistant)
     return cli_eval(assistant, gold, as_json=args.json, calibrate=args.calibrate)
 
 
+_OUR_PACKAGES = ("assistant", "index", "corpus", "tui")
+
+
+def _ours(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of this project's own error classes (they carry a message
+    meant for users)."""
+    return type(exc).__module__.split(".")[0] in _OUR_PACKAGES
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] or type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
                 "sync": cmd_sync, "eval": cmd_eval, None: cmd_tui}
-    from assistant.config import ConfigError
-    from index.embedder import ModelUnavailable
-    from index.layout import IndexLocked, NoIndex
+    app = args.command in (None, "tui")  # the app draws on the terminal itself
+    with contextlib.ExitStack() as stack:
+        if not app:
+            stack.enter_context(_safe_output(stdout=not getattr(args, "json", False)))
+        return _run(handlers[args.command], args)
+    return 1  # pragma: no cover - the with block always returns
 
+
+def _run(handler, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """Run one command: our own errors become one line; nothing prints a traceback
+    (``ASSISTANT_DEBUG=1`` shows it for an unexpected error)."""
     try:
-        return handlers[args.command](args)
-    except (IndexLocked, NoIndex, ConfigError, ModelUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        from assistant.config import unknown_environment_warning
+
+        warning = unknown_environment_warning()
+        if warning:
+            print(warning, file=sys.stderr)
+        return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `assistant sources | head`: the reader has gone
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        if _ours(exc):
+            print(f"error: {_one_line(exc)}", file=sys.stderr)
+        elif isinstance(exc, OSError):
+            print(f"error: {_describe_os_error(exc)}", file=sys.stderr)
+        else:
+            print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} "
+                  "(set ASSISTANT_DEBUG=1 to see the details)", file=sys.stderr)
+        return 1
+
+
+def _describe_os_error(exc: OSError) -> str:
+    import errno
+
+    what = exc.strerror or _one_line(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = "the disk is full"
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{what}{where}"

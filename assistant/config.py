@@ -10,6 +10,7 @@ whole cold-start budget of ``assistant ask``.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -106,6 +107,10 @@ class Settings:
     max_file_mb: float = 50.0
     """Files larger than this are skipped with a reason."""
 
+    load_seconds: float = 120.0
+    """Most seconds spent reading one document; a slower one (a file built to be slow
+    to parse) is skipped with a reason."""
+
     chunk_tokens: int = 230
     """Chunk size in estimated word-piece tokens (the model reads up to 256)."""
 
@@ -126,48 +131,182 @@ class Settings:
 
     @classmethod
     def load(cls, config_path: Path | None = None, **overrides: object) -> Settings:
-        """Defaults, then the config file, then ``ASSISTANT_*`` variables, then ``overrides``."""
+        """Defaults, then the config file, then ``ASSISTANT_*`` variables, then ``overrides``.
+
+        Every value is checked (type, range, allowed values): a bad one raises
+        ``ConfigError`` naming the setting, where it came from and what is allowed.
+        """
         values: dict[str, object] = {}
+        origins: dict[str, str] = {}
         path = config_path or Path(os.environ.get("ASSISTANT_CONFIG") or default_config_path())
         if path.is_file():
             import tomllib  # only when there is a file: its import slows every start-up
 
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigError(f"cannot read config {path}: {exc}") from exc
             values.update(data)
+            origins.update({k: f"{k} in {path}" for k in data})
         for f in fields(cls):
             env = os.environ.get(f"ASSISTANT_{f.name.upper()}")
             if env:
                 values[f.name] = env
+                origins[f.name] = f"ASSISTANT_{f.name.upper()}"
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls().with_values(values)
+        return cls().with_values(values, origins)
 
-    def with_values(self, values: dict[str, object]) -> Settings:
-        """A copy with ``values`` applied and converted to each field's type."""
+    def with_values(self, values: dict[str, object],
+                    origins: dict[str, str] | None = None) -> Settings:
+        """A copy with ``values`` checked and converted to each field's type.
+
+        Strings (from the environment) are parsed; TOML values must already have the
+        right type (``top_k = 7.9`` is refused, not truncated; a list is not a string).
+        """
         known = {f.name: f for f in fields(self)}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
-        converted: dict[str, object] = {}
-        for name, raw in values.items():
-            default = getattr(self, name)
-            try:
-                if isinstance(default, Path):
-                    converted[name] = Path(str(raw)).expanduser()
-                elif isinstance(default, tuple):
-                    items = (raw if isinstance(raw, list | tuple)
-                             else str(raw).replace(",", " ").split())
-                    converted[name] = tuple(str(x) for x in items)
-                elif isinstance(default, bool):
-                    converted[name] = str(raw).lower() in ("1", "true", "yes", "on")
-                else:
-                    converted[name] = type(default)(raw)
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"setting {name}: cannot use {raw!r} ({exc})") from exc
-        return replace(self, **converted)  # type: ignore[arg-type]
+            hint = _did_you_mean(unknown[0], known)
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}{hint}")
+        origins = origins or {}
+        converted = {name: _convert(name, raw, getattr(self, name), origins.get(name, name))
+                     for name, raw in values.items()}
+        out = replace(self, **converted)  # type: ignore[arg-type]
+        if out.chunk_overlap >= out.chunk_tokens:
+            raise ConfigError(
+                f"setting chunk_overlap ({out.chunk_overlap}) must be less than chunk_tokens "
+                f"({out.chunk_tokens})")
+        if out.dense_weight == 0 and out.bm25_weight == 0:
+            raise ConfigError("settings dense_weight and bm25_weight cannot both be 0")
+        return out
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+
+# -- checking values ----------------------------------------------------------------------
+
+_INT_RANGES: dict[str, tuple[int, int]] = {
+    "top_k": (1, 1000), "candidates": (1, 100_000), "rrf_k": (0, 100_000),
+    "feedback_docs": (0, 1000), "feedback_terms": (0, 1000), "answer_sentences": (1, 100),
+    "chunk_tokens": (16, 4096), "chunk_overlap": (0, 4095),
+}
+_FLOAT_RANGES: dict[str, tuple[float, float]] = {
+    "dense_weight": (0.0, 100.0), "bm25_weight": (0.0, 100.0), "feedback_weight": (0.0, 1.0),
+    "abstain_below": (-1.0, 1.0), "abstain_topic_weight": (0.0, 10.0),
+    "sentence_margin": (0.0, 2.0), "sentence_term_bonus": (0.0, 10.0),
+    "sentence_heading_weight": (0.0, 10.0), "max_file_mb": (0.001, 100_000.0),
+    "load_seconds": (1.0, 86_400.0),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "fusion": ("zscore", "rrf"),
+    "encoder": ("auto", "onnx", "sentence-transformers"),
+}
+_STRINGS: dict[str, str] = {
+    "model": "a model name or a path to a model folder",
+    "govuk_api": "an http:// or https:// URL",
+    "sync_dir": "a folder path (empty: beside the index folder)",
+}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+#: ``ASSISTANT_*`` variables that are not settings but are read elsewhere.
+OTHER_VARIABLES = ("ASSISTANT_CONFIG", "ASSISTANT_ENCODER_CACHE", "ASSISTANT_DEBUG")
+
+
+def _did_you_mean(name: str, candidates: object) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.7)  # type: ignore[call-overload]
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _number(text: str) -> str:
+    return text.strip().replace("_", "")
+
+
+def _convert(name: str, raw: object, default: object, origin: str) -> object:
+    """``raw`` as the type of ``default``, checked; ConfigError naming ``origin`` if not."""
+
+    def bad(allowed: str) -> ConfigError:
+        return ConfigError(f"setting {origin}: {raw!r} is not allowed; use {allowed}")
+
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE + _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise bad("true or false")
+    if isinstance(default, int):
+        lo, hi = _INT_RANGES[name]
+        allowed = f"a whole number from {lo} to {hi}"
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, str):
+            try:
+                value = int(_number(raw))
+            except ValueError:
+                raise bad(allowed) from None
+        else:
+            raise bad(allowed)
+        if not lo <= value <= hi:
+            raise bad(allowed)
+        return value
+    if isinstance(default, float):
+        lo_f, hi_f = _FLOAT_RANGES[name]
+        allowed = f"a number from {lo_f:g} to {hi_f:g}"
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            value_f = float(raw)
+        elif isinstance(raw, str):
+            try:
+                value_f = float(_number(raw))
+            except ValueError:
+                raise bad(allowed) from None
+        else:
+            raise bad(allowed)
+        if not (math.isfinite(value_f) and lo_f <= value_f <= hi_f):
+            raise bad(allowed)
+        return value_f
+    if isinstance(default, Path):
+        if not isinstance(raw, str | Path) or not str(raw).strip() or "\x00" in str(raw):
+            raise bad("a folder path")
+        return Path(str(raw)).expanduser()
+    if isinstance(default, tuple):
+        if isinstance(raw, str):
+            items = raw.replace(",", " ").split()
+        elif isinstance(raw, list | tuple) and all(isinstance(x, str) for x in raw):
+            items = [x.strip() for x in raw if x.strip()]
+        else:
+            raise bad("a list of URLs")
+        return tuple(items)
+    # Plain strings.
+    if name in _CHOICES:
+        allowed_s = " or ".join(repr(c) for c in _CHOICES[name])
+    else:
+        allowed_s = _STRINGS.get(name, "a string")
+    if not isinstance(raw, str):
+        raise bad(allowed_s)
+    value_s = raw.strip()
+    if ((name in _CHOICES and value_s not in _CHOICES[name])
+            or (name == "model" and not value_s)
+            or (name == "govuk_api" and not value_s.startswith(("https://", "http://")))):
+        raise bad(allowed_s)
+    return value_s
+
+
+def unknown_environment(environ: dict[str, str] | None = None) -> list[str]:
+    """``ASSISTANT_*`` variables that are neither a setting nor one of ``OTHER_VARIABLES``."""
+    env = os.environ if environ is None else environ
+    known = {f"ASSISTANT_{f.name.upper()}" for f in fields(Settings)} | set(OTHER_VARIABLES)
+    return sorted(k for k in env if k.startswith("ASSISTANT_") and k not in known)
+
+
+def unknown_environment_warning(environ: dict[str, str] | None = None) -> str | None:
+    """One line warning of misspelt ``ASSISTANT_*`` variables, or None."""
+    unknown = unknown_environment(environ)
+    if not unknown:
+        return None
+    known = [f"ASSISTANT_{f.name.upper()}" for f in fields(Settings)] + list(OTHER_VARIABLES)
+    hints = "; ".join(f"{k}{_did_you_mean(k, known)}" for k in unknown)
+    return f"warning: unknown environment variable(s) ignored: {hints}"

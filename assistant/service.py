@@ -34,7 +34,7 @@ from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
 from index.embedder import Embedder, ModelUnavailable
 from index.layout import IndexLayout, NoIndex
-from index.reader import IndexSnapshot
+from index.reader import IndexSnapshot, open_live
 from index.store import DocumentRow
 
 if TYPE_CHECKING:
@@ -131,15 +131,22 @@ class Assistant:
                 raise NoIndex(
                     f"no index in {self.layout.root} yet: run `assistant index` first"
                 )
-            if self._snap is None or self._snap.path != current:
+            if (self._snap is None
+                    or current not in (self._snap.path, self._snap.damaged_generation)):
                 # The old snapshot is not closed here: another thread (an answer being
                 # composed while a rebuild publishes) may still be reading it. It closes
                 # its database and releases its pin when the last reader drops it.
-                self._snap = IndexSnapshot(current)
+                # A damaged live generation is stood in for by the newest whole one.
+                self._snap = open_live(self.layout)
                 if self._warm:
                     prepare_search(self._snap)
             self._snap_seen = seen
             return self._snap
+
+    @property
+    def index_notice(self) -> str | None:
+        """A one-line note when the live index is damaged and an earlier one answers."""
+        return self._snap.fallback_note if self._snap is not None else None
 
     @property
     def chunking(self) -> ChunkingParams:
@@ -291,13 +298,26 @@ class Assistant:
         progress: ProgressFn | None = None,
         cancel: threading.Event | None = None,
     ) -> BuildReport:
-        """Add ``paths`` to the sources, then bring the index up to date."""
-        if paths:
-            self.add_sources(paths)
+        """Add ``paths`` to the sources, then bring the index up to date.
+
+        ``paths`` are saved as sources only once the build has finished: a build that
+        does not (cancelled, disk full, another writer...) leaves the list as it was.
+        """
+        from index.builder import all_sources
+
+        current = self.layout.read_sources()
+        wanted = list(current)
+        for p in paths:
+            ap = str(Path(p).expanduser().absolute())
+            if ap not in wanted:
+                wanted.append(ap)
         report = build(
-            self.layout, self.embedder, params=self.chunking, max_bytes=self.settings.max_bytes,
-            progress=progress, cancel=cancel,
+            self.layout, self.embedder, sources=all_sources(self.layout, wanted),
+            params=self.chunking, max_bytes=self.settings.max_bytes, progress=progress,
+            cancel=cancel, load_seconds=self.settings.load_seconds,
         )
+        if wanted != current:
+            self.layout.write_sources(wanted)
         self.snapshot()  # switch to the new generation
         return report
 

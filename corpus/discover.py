@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.files import BAD_NAME, NOT_REGULAR, is_regular, is_utf8, path_text
 from corpus.manifest import MANIFEST_NAME, DocMeta, ManifestError, read_manifest
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -52,13 +53,17 @@ def discover(sources: list[Path]) -> Discovery:
     seen_dirs: set[tuple[int, int]] = set()
     manifests: dict[Path, dict[str, DocMeta]] = {}
 
+    def fail(path: Path | str, reason: str) -> None:
+        # As text a report, a database and a terminal can all hold (see ``path_text``).
+        out.failed.append((path_text(path), path_text(reason)))
+
     def meta_for(path: Path) -> DocMeta | None:
         folder = path.parent
         if folder not in manifests:
             try:
                 manifests[folder] = read_manifest(folder)
             except ManifestError as exc:
-                out.failed.append((str(folder / MANIFEST_NAME), f"unreadable manifest: {exc}"))
+                fail(str(folder / MANIFEST_NAME), f"unreadable manifest: {exc}")
                 manifests[folder] = {}
         return manifests[folder].get(path.name)
 
@@ -66,18 +71,24 @@ def discover(sources: list[Path]) -> Discovery:
         try:
             real = path.resolve(strict=True)
         except RuntimeError:  # Python 3.11 reports a symlink loop this way
-            out.failed.append((str(path), "symlink loop"))
+            fail(str(path), "symlink loop")
             return
         except OSError as exc:
-            out.failed.append((str(path), _link_problem(path, exc)))
+            fail(str(path), _link_problem(path, exc))
             return
         if real in seen_files:
+            return
+        if not is_regular(real):  # a FIFO would hang every later run; a device never ends
+            fail(str(path), NOT_REGULAR)
             return
         seen_files.add(real)
         if path.name == MANIFEST_NAME:
             return
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            out.failed.append((str(path), unsupported_reason(path)))
+            fail(str(path), unsupported_reason(path))
+            return
+        if not is_utf8(str(path.absolute())):  # no database or report could hold its name
+            fail(path, BAD_NAME)
             return
         out.files.append(Found(path, meta_for(path)))
 
@@ -85,21 +96,20 @@ def discover(sources: list[Path]) -> Discovery:
         try:
             st = folder.stat()
         except OSError as exc:
-            out.failed.append((str(folder), f"cannot open folder: {exc.strerror or exc}"))
+            fail(str(folder), f"cannot open folder: {exc.strerror or exc}")
             return
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            out.failed.append((str(folder), "symlink loop or repeated link: folder already "
-                                            "indexed, skipped"))
+            fail(str(folder), "symlink loop or repeated link: folder already indexed, skipped")
             return
         seen_dirs.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except PermissionError:
-            out.failed.append((str(folder), "permission denied"))
+            fail(str(folder), "permission denied")
             return
         except OSError as exc:
-            out.failed.append((str(folder), f"cannot list folder: {exc.strerror or exc}"))
+            fail(str(folder), f"cannot list folder: {exc.strerror or exc}")
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -115,11 +125,11 @@ def discover(sources: list[Path]) -> Discovery:
                 try:
                     os.stat(p)
                 except OSError as exc:
-                    out.failed.append((str(p), _link_problem(p, exc)))
+                    fail(str(p), _link_problem(p, exc))
             elif entry.is_file():
                 add_file(p, explicit=False)
             else:
-                out.failed.append((str(p), "not a regular file (device, pipe or socket)"))
+                fail(str(p), NOT_REGULAR)
 
     for src in sources:
         src = Path(src).expanduser()
@@ -128,5 +138,5 @@ def discover(sources: list[Path]) -> Discovery:
         elif src.exists():
             add_file(src, explicit=True)
         else:
-            out.failed.append((str(src), "no such file or folder"))
+            fail(str(src), "no such file or folder")
     return out

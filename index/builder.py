@@ -9,8 +9,10 @@ embedding cache. The result is written as a new generation and published atomica
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.budget import LOAD_SECONDS, Budget, LoadCancelled
 from corpus.chunking import ChunkingParams, chunk_document
 from corpus.discover import discover
 from corpus.manifest import BUNDLED_DIR
@@ -29,7 +32,7 @@ from index.cache import EmbeddingCache
 from index.embedder import Embedder
 from index.layout import FORMAT_VERSION, IndexLayout
 from index.plan import KEPT, Planned, keep, keep_unreachable, plan
-from index.reader import IndexSnapshot
+from index.reader import CorruptIndex, IndexSnapshot, check_generation, open_live
 from index.store import DocumentRow, StoreWriter
 from index.vectors import HNSW_THRESHOLD, VectorIndex
 
@@ -38,6 +41,27 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 class Cancelled(Exception):
     """The build was cancelled; the previous index is untouched."""
+
+
+class BuildFailed(RuntimeError):
+    """The new generation could not be written (disk full, ...); the previous one is live."""
+
+
+def _write_problem(exc: BaseException) -> str:
+    """What went wrong writing, in a few words: "the disk is full" when it is."""
+    import errno
+
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            text = "the disk is full"
+        else:
+            text = exc.strerror or text
+        if exc.filename:
+            text += f" ({exc.filename})"
+    elif "disk is full" in text or "database or disk is full" in text:
+        text = "the disk is full"
+    return text or type(exc).__name__
 
 
 @dataclass
@@ -88,9 +112,12 @@ class BuildReport:
         return bool(self.added or self.updated or self.removed)
 
 
-def all_sources(layout: IndexLayout, include_bundled: bool = True) -> list[Path]:
-    """The bundled corpus (always) plus the maintainer's added sources."""
-    extra = [Path(s) for s in layout.read_sources()]
+def all_sources(
+    layout: IndexLayout, added: list[str] | None = None, include_bundled: bool = True
+) -> list[Path]:
+    """The bundled corpus (always) plus the maintainer's added sources (``added``, by
+    default the saved list)."""
+    extra = [Path(s) for s in (layout.read_sources() if added is None else added)]
     return ([BUNDLED_DIR] if include_bundled else []) + extra
 
 
@@ -132,7 +159,7 @@ def status(layout: IndexLayout) -> BuildReport:
     report = BuildReport()
     found = discover(all_sources(layout))
     report.failed = [{"source": s, "reason": r} for s, r in found.failed]
-    snap = IndexSnapshot.open(layout) if layout.exists() else None
+    snap, _ = _open_base(layout)
     previous = {d.source: d for d in snap.documents()} if snap else {}
     planned = plan(found.files, previous, report.failed)
     keep_unreachable(planned, previous, report.failed)
@@ -150,12 +177,37 @@ def status(layout: IndexLayout) -> BuildReport:
     return report
 
 
-def _load(p: Planned, max_bytes: int | None) -> Document:
+def _open_base(layout: IndexLayout) -> tuple[IndexSnapshot | None, Path | None]:
+    """The generation a build starts from, and the damaged live one it replaces, if any.
+
+    A damaged live generation is replaced: the build starts from the newest earlier
+    generation that is whole, or from nothing (a full build, mostly from the embedding
+    cache).
+    """
+    if not layout.exists():
+        return None, None
+    try:
+        snap = open_live(layout)
+    except CorruptIndex:
+        return None, layout.current()
+    return snap, snap.damaged_generation
+
+
+def _whole(snap: IndexSnapshot) -> bool:
+    """Whether ``snap`` passes the deep check (its FAISS, BM25 and SQLite files load)."""
+    try:
+        check_generation(snap.path, snap.store, deep=True)
+    except CorruptIndex:
+        return False
+    return True
+
+
+def _load(p: Planned, max_bytes: int | None, budget: Budget) -> Document:
     from corpus.loaders import load
 
     meta = p.found.meta
     doc = load(p.found.path, doc_id=meta.doc_id if meta and meta.doc_id else None,
-               max_bytes=max_bytes)
+               max_bytes=max_bytes, budget=budget)
     doc.source = p.source
     if meta:
         for attr in ("title", "url", "publisher", "published", "updated", "licence"):
@@ -176,15 +228,27 @@ def build(
     cancel: threading.Event | None = None,
     batch_size: int = 64,
     hnsw_threshold: int = HNSW_THRESHOLD,
+    load_seconds: float | None = LOAD_SECONDS,
 ) -> BuildReport:
-    """Bring the index up to date with its sources; see the module docstring."""
+    """Bring the index up to date with its sources; see the module docstring.
+
+    ``load_seconds`` is the most time reading one document may take (then it is skipped
+    with a reason); ``cancel`` is also checked between the pages of a document.
+    """
     with layout.write_lock():
         layout.cleanup()
-        return _build_locked(
-            layout, embedder, sources if sources is not None else all_sources(layout),
-            params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
-            batch_size, hnsw_threshold,
-        )
+        try:
+            return _build_locked(
+                layout, embedder, sources if sources is not None else all_sources(layout),
+                params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
+                batch_size, hnsw_threshold, load_seconds,
+            )
+        except (OSError, sqlite3.Error, MemoryError) as exc:
+            # Reading a file never gets here (each is reported and skipped): this is
+            # writing the cache or the new generation. Free what it took; keep the old.
+            layout.cleanup()
+            raise BuildFailed(f"could not write the new index: {_write_problem(exc)}; "
+                              "the previous index is still live") from exc
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -202,6 +266,7 @@ def _build_locked(
     cancel: threading.Event | None,
     batch_size: int,
     hnsw_threshold: int,
+    load_seconds: float | None = LOAD_SECONDS,
 ) -> BuildReport:
     t0 = time.perf_counter()
     report = BuildReport()
@@ -209,7 +274,11 @@ def _build_locked(
     found = discover(sources)
     report.failed = [{"source": s, "reason": r} for s, r in found.failed]
 
-    snap = IndexSnapshot.open(layout) if layout.exists() else None
+    snap, damaged = _open_base(layout)
+    if snap is not None and not _whole(snap):  # e.g. vectors.faiss unreadable: start afresh
+        damaged = damaged or snap.path
+        snap.close()
+        snap = None
     reusable = _compatible(snap, embedder, params)
     prev_docs = {d.source: d for d in snap.documents()} if snap else {}
     planned = plan(found.files, prev_docs if reusable else {}, report.failed)
@@ -221,7 +290,8 @@ def _build_locked(
             if p.source in prev_docs:
                 p.state = "changed"
 
-    docs = _read_all(planned, prev_docs, reusable, params, max_bytes, progress, cancel, report)
+    docs = _read_all(planned, prev_docs, reusable, params, max_bytes, progress, cancel, report,
+                     load_seconds)
 
     kept_sources = {p.source for p, _, _ in docs}
     report.removed = sorted(s for s in prev_docs if s not in kept_sources)
@@ -233,7 +303,7 @@ def _build_locked(
         else:
             report.updated.append(p.source)
 
-    if snap is not None and not report.changed:
+    if snap is not None and not report.changed and damaged is None:
         report.documents = len(prev_docs)
         report.chunks = snap.chunk_count
         report.generation = snap.path.name
@@ -339,16 +409,22 @@ def _build_locked(
     _check(cancel)
     progress(Progress("write", 4, steps, "switching to the new index"))
     final = layout.publish(tmp)
-    layout.cleanup()
-    cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
-    try:
-        cache.prune(chunk_texts + sentence_texts)
-    finally:
-        cache.close()
     report.generation = final.name
     report.written = True
+    # The new index is live: what follows is housekeeping, which a full disk must not
+    # turn into a failed build.
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if damaged is not None:
+            layout.discard(damaged)  # else cleanup could keep it and drop a good one
+        layout.cleanup()
+        cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
+        try:
+            cache.prune(chunk_texts + sentence_texts)
+        finally:
+            cache.close()
     report.seconds = time.perf_counter() - t0
-    _record(layout, report)
+    with contextlib.suppress(OSError):
+        _record(layout, report)
     progress(Progress("done", 1, 1, "index written"))
     return report
 
@@ -362,6 +438,7 @@ def _read_all(
     progress: ProgressFn,
     cancel: threading.Event | None,
     report: BuildReport,
+    load_seconds: float | None = LOAD_SECONDS,
 ) -> list[tuple[Planned, Document | None, list[Chunk]]]:
     """Load and chunk new and changed files; unchanged ones are carried over unread.
 
@@ -389,7 +466,9 @@ def _read_all(
             report.failed.append({"source": p.source, "reason": reason})
 
         try:
-            doc = _load(p, max_bytes)
+            doc = _load(p, max_bytes, Budget(load_seconds, cancel))
+        except LoadCancelled:
+            raise Cancelled("indexing cancelled; the previous index is unchanged") from None
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
             fail(str(getattr(exc, "reason", None)
                      or f"unexpected error: {exc.__class__.__name__}: {exc}"))

@@ -116,6 +116,10 @@ class IndexLayout:
             name = (self.root / "CURRENT").read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
+        except UnicodeDecodeError:  # overwritten with garbage: as if never published
+            return None
+        if not name.startswith("gen-") or "/" in name or "\0" in name:
+            return None
         path = self.generations / name
         return path if (path / "manifest.json").exists() else None
 
@@ -171,6 +175,25 @@ class IndexLayout:
             with _unless_in_use(g) as free:
                 if free:
                     shutil.rmtree(g, ignore_errors=True)
+
+    def earlier_generations(self, current: Path | None = None) -> list[Path]:
+        """Published generations other than ``current``, newest first."""
+        if not self.generations.exists():
+            return []
+        gens = [p for p in self.generations.glob("gen-*")
+                if p.is_dir() and p != current and (p / "manifest.json").exists()]
+        return sorted(gens, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+    def discard(self, generation: Path) -> None:
+        """Delete a damaged generation that is no longer live, unless a reader pinned it.
+
+        Call only while holding the writer lock.
+        """
+        if generation == self.current() or not generation.name.startswith("gen-"):
+            return
+        with _unless_in_use(generation) as free:
+            if free:
+                shutil.rmtree(generation, ignore_errors=True)
 
     def read_manifest(self) -> dict:
         cur = self.current()

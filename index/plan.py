@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.discover import Found
+from corpus.files import open_regular
 from index.store import DocumentRow
 
 Failures = list[dict[str, str]]
@@ -21,7 +22,7 @@ KEPT = " (kept the previously indexed version)"
 
 def content_hash(path: Path, meta: dict) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     h.update(json.dumps(meta, sort_keys=True).encode())
@@ -64,7 +65,7 @@ def plan(
         try:
             st = f.path.stat()
             if prev and prev.size == st.st_size and prev.mtime == st.st_mtime:
-                with open(f.path, "rb"):
+                with open_regular(f.path):
                     pass  # readable still? (opening reads nothing)
                 planned.append(Planned(f, source, "unchanged", st.st_size, st.st_mtime,
                                         prev.content_hash))

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from assistant.excerpts import Excerpt, add_unique, to_markdown
+from assistant.textsafe import terminal_safe
 from tui.commands import AssistantCommands
 from tui.jobs import JobsMixin, describe_error
 from tui.messages import AssistantReady, IndexFinished, IndexProgress
@@ -74,6 +75,14 @@ class MutualsApp(JobsMixin, App[int]):
 
     def excerpts_markdown(self) -> str:
         return to_markdown(self.excerpts)
+
+    def notify(self, message: str, *, title: str = "", severity="information",  # noqa: ANN001
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification shown literally: file names, URLs, titles and reasons are
+        data, so markup is never parsed and control characters (an ESC starting a
+        terminal escape sequence) are shown as visible escapes (``terminal_safe``)."""
+        super().notify(terminal_safe(message, multiline=True), title=terminal_safe(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def error(self, text: str) -> None:
         """Show a problem as a notification (document text is never markup)."""

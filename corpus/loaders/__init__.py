@@ -13,7 +13,9 @@ import re
 import unicodedata
 from pathlib import Path
 
+from corpus.budget import Budget, LoadCancelled
 from corpus.errors import UnreadableDocument
+from corpus.files import NOT_REGULAR, NotRegularFile, is_regular, open_regular
 from corpus.records import Document
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
@@ -52,21 +54,21 @@ def _read(path: Path, max_bytes: int | None) -> bytes:
     try:
         if not path.exists():
             raise UnreadableDocument("file not found")
-        if not path.is_file():
-            raise UnreadableDocument("not a regular file")
+        if not is_regular(path):
+            raise UnreadableDocument(NOT_REGULAR)
         size = path.stat().st_size
         if size == 0:
             raise UnreadableDocument("empty file")
         if max_bytes is not None and size > max_bytes:
             raise UnreadableDocument(f"file is {_size(size)}, over the {_size(max_bytes)} limit")
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
     except PermissionError as exc:
         raise UnreadableDocument("permission denied") from exc
     except FileNotFoundError as exc:
         raise UnreadableDocument("file not found") from exc
-    except IsADirectoryError as exc:
-        raise UnreadableDocument("not a regular file") from exc
+    except (IsADirectoryError, NotRegularFile) as exc:
+        raise UnreadableDocument(NOT_REGULAR) from exc
     except OSError as exc:
         raise UnreadableDocument(_one_line(f"cannot read file ({exc.strerror or exc})")) from exc
     if not data:
@@ -81,6 +83,7 @@ def load(
     *,
     doc_id: str | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    budget: Budget | None = None,
 ) -> Document:
     """Load and clean one document.
 
@@ -88,6 +91,8 @@ def load(
         path: a file with one of ``SUPPORTED_SUFFIXES`` (case-insensitive).
         doc_id: id to give the document; default ``make_doc_id(path)``.
         max_bytes: refuse larger files (None for no limit).
+        budget: how long reading may take, and the build's cancel event (default: a
+            ``LOAD_SECONDS`` deadline from now, no cancel).
 
     Returns:
         The cleaned Document: pages, headings with offsets into ``Document.text``,
@@ -95,8 +100,9 @@ def load(
 
     Raises:
         UnreadableDocument: with a one-line ``reason``; no other exception escapes
-            (except KeyboardInterrupt and the like).
+            (except ``LoadCancelled``, KeyboardInterrupt and the like).
     """
+    budget = budget or Budget()
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -110,16 +116,18 @@ def load(
         if suffix == ".pdf":
             from corpus.loaders.pdf import load_pdf
 
-            return load_pdf(data, source=path, doc_id=doc_id)
+            return load_pdf(data, source=path, doc_id=doc_id, budget=budget)
         if suffix in (".html", ".htm"):
             from corpus.loaders.html import load_html
 
-            return load_html(data, source=path, doc_id=doc_id)
+            return load_html(data, source=path, doc_id=doc_id, budget=budget)
         from corpus.loaders.text import load_markdown, load_text
 
         if suffix == ".txt":
             return load_text(data, source=path, doc_id=doc_id)
         return load_markdown(data, source=path, doc_id=doc_id)
+    except LoadCancelled:
+        raise
     except UnreadableDocument as exc:
         if "\n" in exc.reason:
             raise UnreadableDocument(_one_line(exc.reason)) from exc

@@ -4,9 +4,11 @@ tables, and without navigation, banners, breadcrumbs, feedback forms or footers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from corpus.budget import Budget
 from corpus.clean import assemble, normalize_inline, normalize_unicode, prettify_stem, strip_control
 from corpus.errors import UnreadableDocument
 from corpus.loaders.text import decode_text
@@ -70,7 +72,8 @@ def _node_text(node: Any) -> str:
 class _Walker:
     """Turns a content tree into ``(kind, level, text)`` items."""
 
-    def __init__(self) -> None:
+    def __init__(self, tick: Callable[[], None] = lambda: None) -> None:
+        self.tick = tick  # the budget's check, every few thousand nodes
         self.items: list[tuple[str, int, str]] = []
         self.inline: list[str] = []
         self.li_depth = 0
@@ -93,6 +96,7 @@ class _Walker:
     def walk(self, root: Any) -> None:
         stack: list[tuple[Any, bool]] = [(root, False)]
         while stack:
+            self.tick()
             node, leaving = stack.pop()
             if leaving:
                 self.flush()
@@ -157,6 +161,57 @@ class _Walker:
         return out
 
 
+MAX_DEPTH = 6_000
+"""Deepest element nesting read: the HTML parser's time grows with the square of depth
+(100,000 nested ``<div>`` take minutes); real pages nest a few dozen deep."""
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>|<!--.*?-->", re.S)
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track "
+                  "wbr".split())
+_SELF_CLOSING_SIBLINGS = frozenset("p li dt dd option tr td th".split())
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noscript"})
+
+
+def nesting_depth(html: str, limit: int = MAX_DEPTH) -> int:
+    """How deep elements nest in ``html`` (approximately, as the parser will build
+    them), stopping as soon as it passes ``limit``. Linear in the size of ``html``."""
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    deepest = 0
+    raw_until: str | None = None
+    for m in _TAG.finditer(html):
+        closing, name = m.group(1), m.group(2)
+        if name is None:  # a comment
+            continue
+        name = name.lower()
+        if raw_until is not None:  # inside <script>...: only its end tag counts
+            if closing and name == raw_until:
+                raw_until = None
+            continue
+        if closing:
+            if open_count.get(name):
+                while stack:  # an end tag closes everything opened after its start
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
+            continue
+        if name in _VOID or m.group(3):
+            continue
+        if name in _RAW_TEXT:
+            raw_until = name
+            continue
+        if name in _SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
+            continue  # <p>a<p>b: the second closes the first
+        stack.append(name)
+        open_count[name] = open_count.get(name, 0) + 1
+        if len(stack) > deepest:
+            deepest = len(stack)
+            if deepest > limit:
+                break
+    return deepest
+
+
 def _declared_charset(data: bytes) -> str | None:
     head = data[:4096]
     m = _CHARSET_RE.search(head) or _XML_ENCODING_RE.search(head)
@@ -173,7 +228,8 @@ def _meta(tree: Any, name: str) -> str | None:
     return _attr(node, "content") if node is not None else None
 
 
-def load_html(data: bytes, *, source: Path, doc_id: str, url: str | None = None) -> Document:
+def load_html(data: bytes, *, source: Path, doc_id: str, url: str | None = None,
+              budget: Budget | None = None) -> Document:
     """Load the main content of an HTML page as a one-page Document.
 
     Args:
@@ -181,13 +237,23 @@ def load_html(data: bytes, *, source: Path, doc_id: str, url: str | None = None)
         source: the file path.
         doc_id: the document id to use.
         url: the page's address, if known (else taken from ``<link rel=canonical>``).
+        budget: checked while walking the page (see ``corpus.budget``).
 
     Raises:
-        UnreadableDocument: the page has no readable main content.
+        UnreadableDocument: the page has no readable main content, or nests elements
+            more than ``MAX_DEPTH`` deep.
     """
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(decode_text(data, _declared_charset(data)))
+    budget = budget or Budget()
+    html = decode_text(data, _declared_charset(data))
+    if nesting_depth(html) > MAX_DEPTH:
+        raise UnreadableDocument(
+            f"elements nested more than {MAX_DEPTH:,} deep: too slow to read (real pages "
+            "nest a few dozen deep)")
+    budget.check("parsing")
+    tree = LexborHTMLParser(html)
+    budget.check("parsing")
     root = None
     for selector in _CONTENT_SELECTORS:
         root = tree.css_first(selector)
@@ -196,7 +262,7 @@ def load_html(data: bytes, *, source: Path, doc_id: str, url: str | None = None)
     root = root or tree.body or tree.root
     if root is None:
         raise UnreadableDocument("no readable text in the page")
-    walker = _Walker()
+    walker = _Walker(budget.every(5_000, lambda: "reading the page"))
     walker.walk(root)
     text, headings = assemble(walker.blocks())
     if not text:

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from corpus.budget import Budget, LoadCancelled
 from corpus.clean import (
     clean_pages,
     is_title_case,
@@ -20,6 +21,11 @@ from corpus.errors import UnreadableDocument
 from corpus.records import Document, Heading, Page
 
 _MAX_OUTLINE_ITEMS = 5_000
+MAX_PAGE_CONTENT = 8_000_000
+"""Most bytes of (decoded) drawing instructions one page may have."""
+MAX_TEXT_CHARS = 10_000_000
+"""Most characters of text one PDF may give (a small file can repeat a page's text)."""
+_WATCH_ABOVE = 256_000  # pages with more instructions are watched inside (budget, cancel)
 _HEURISTIC_SKIP = re.compile(r"(?:figure|fig\.|table|chart|source|note|contents)\b", re.I)
 _BAD_TITLE = re.compile(r"^(?:untitled|microsoft word|document\d*)\b|\.(?:docx?|pdf|pptx?)$", re.I)
 
@@ -29,13 +35,14 @@ def _short(exc: BaseException) -> str:
     return text[:100]
 
 
-def load_pdf(data: bytes, *, source: Path, doc_id: str) -> Document:
+def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = None) -> Document:
     """Read a PDF's text, page labels, headings and title.
 
     Args:
         data: the file's bytes.
         source: the file path (for the title fallback and ``Document.source``).
         doc_id: the document id to use.
+        budget: checked between pages and inside long ones (see ``corpus.budget``).
 
     Raises:
         UnreadableDocument: password-protected, not a PDF, broken, or no text.
@@ -43,6 +50,7 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
+    budget = budget or Budget()
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     if b"%PDF-" not in data[:1024]:
         raise UnreadableDocument("not a readable PDF (no %PDF header)")
@@ -70,17 +78,11 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str) -> Document:
     if not pdf_pages:
         raise UnreadableDocument("not a readable PDF (no pages)")
 
-    raw: list[str] = []
-    errors = 0
-    for page in pdf_pages:
-        try:
-            raw.append(page.extract_text() or "")
-        except Exception:  # one bad page should not sink the document
-            errors += 1
-            raw.append("")
+    raw, errors = _page_texts(pdf_pages, budget)
     if errors == len(pdf_pages):
         raise UnreadableDocument("not a readable PDF (text extraction failed on every page)")
     texts = clean_pages(raw)
+    budget.check("cleaning the text")
     if not any(t.strip() for t in texts):
         raise UnreadableDocument("no extractable text — scanned? run OCR first")
 
@@ -93,6 +95,72 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str) -> Document:
     doc.title = _metadata_title(reader) or _title_heading(headings, pages)
     doc.title = doc.title or prettify_stem(source.stem)
     return doc
+
+
+def _contents_key(page: Any) -> tuple | None:
+    """The objects holding a page's drawing instructions, as a key (None if inline)."""
+    try:
+        contents = page.get("/Contents")
+        refs = contents if isinstance(contents, list) else [contents]
+        return tuple((r.idnum, r.generation) for r in refs)
+    except AttributeError:  # a direct (not indirect) object: cannot be shared
+        return None
+
+
+def _content_size(page: Any) -> int:
+    """Bytes of decoded drawing instructions on a page (0 if they cannot be read here)."""
+    try:
+        contents = page.get_contents()
+        return len(contents.get_data()) if contents is not None else 0
+    except Exception:  # noqa: BLE001 - extract_text will report the page as bad
+        return 0
+
+
+def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
+    """Text of every page, and how many pages could not be read.
+
+    Pages drawing the same content stream are read once (a small file can make every
+    page parse one huge stream). A page with more drawing instructions than
+    ``MAX_PAGE_CONTENT`` is refused before parsing (parsing cannot be interrupted); the
+    budget is checked between pages and every few thousand operators inside large ones.
+    """
+    raw: list[str] = []
+    errors = 0
+    done: dict[tuple, str] = {}
+    total = len(pdf_pages)
+    chars = 0
+    for i, page in enumerate(pdf_pages):
+        if chars > MAX_TEXT_CHARS:
+            raise UnreadableDocument(
+                f"more than {MAX_TEXT_CHARS // 1_000_000} million characters of text by page "
+                f"{i} of {total}: too large to index")
+        where = f"page {i + 1} of {total}"
+        budget.check(where)
+        key = _contents_key(page)
+        if key and key in done:
+            raw.append(done[key])
+            chars += len(done[key])
+            continue
+        size = _content_size(page)
+        if size > MAX_PAGE_CONTENT:
+            raise UnreadableDocument(
+                f"page {i + 1} has {size / 1e6:.0f} MB of drawing instructions, over the "
+                f"{MAX_PAGE_CONTENT / 1e6:.0f} MB a page may have")
+        # A visitor makes pypdf parse pages without text too: only where it pays.
+        tick = budget.every(2_000, lambda w=where: w) if size > _WATCH_ABOVE else None
+        try:
+            text = page.extract_text(visitor_operand_before=tick) or ""
+        except (UnreadableDocument, LoadCancelled):
+            raise
+        except Exception:  # noqa: BLE001 - one bad page should not sink the document
+            errors += 1
+            text = ""
+        raw.append(text)
+        chars += len(text)
+        if key:
+            done[key] = text
+    budget.check("the end of the text")
+    return raw, errors
 
 
 def _page_labels(reader: Any, count: int) -> list[str | None]:

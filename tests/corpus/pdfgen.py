@@ -209,3 +209,45 @@ def make_image_only_pdf(path: Path | str, pages: int = 1) -> Path:
             pdf.line(20, y, 190, y)
     pdf.output(str(path))
     return path
+
+
+def make_heavy_pdf(path: Path | str, pages: int = 4, stream_bytes: int = 1_000_000,
+                   shared: bool = True) -> Path:
+    """A small PDF whose pages draw big content streams (text-showing operators).
+
+    ``shared``: every page draws the same stream object (a 4 KB file can then make a
+    reader parse ``pages`` × ``stream_bytes``); otherwise each page has its own stream,
+    each line numbered so no two pages repeat.
+    """
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    font = writer._add_object(DictionaryObject({  # noqa: SLF001 - no public way
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    resources = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+
+    def stream(tag: int) -> object:
+        lines, size, i = [], 0, 0
+        while size < stream_bytes:
+            line = f"BT /F1 12 Tf 72 712 Td (Mutual {tag} line {i}) Tj ET\n".encode()
+            lines.append(line)
+            size += len(line)
+            i += 1
+        s = DecodedStreamObject()
+        s.set_data(b"".join(lines))
+        return writer._add_object(s.flate_encode(level=9))  # noqa: SLF001
+
+    common = stream(0) if shared else None
+    for n in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Contents")] = common if shared else stream(n + 1)
+        page[NameObject("/Resources")] = resources
+    buf = io.BytesIO()
+    writer.write(buf)
+    Path(path).write_bytes(buf.getvalue())
+    return Path(path)

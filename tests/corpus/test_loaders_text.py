@@ -238,10 +238,12 @@ def test_permission_denied(tmp_path):
 def test_permission_error_while_reading(tmp_path, monkeypatch):
     path = _write(tmp_path, "locked.txt", "hidden")
 
-    def denied(self, *args, **kwargs):
+    def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(path), "open", denied)
+    import corpus.loaders
+
+    monkeypatch.setattr(corpus.loaders, "open_regular", denied)
     with pytest.raises(UnreadableDocument, match=r"^permission denied$"):
         load(path)
 

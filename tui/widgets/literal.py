@@ -37,7 +37,12 @@ def _picture(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters (other than newline and tab) made visible."""
+    """``text`` with control characters (other than newline and tab) made visible.
+
+    Lone surrogates (a file name that is not UTF-8) become ``\\udcNN``: no terminal could
+    be sent them.
+    """
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return _CONTROL.sub(_picture, text)
 
 
