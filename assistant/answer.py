@@ -327,6 +327,8 @@ def compose(
         top = cands[0].score
         typed = [c for c in cands if c.score >= top - params.kind_margin
                  and holds_kind(c.chunk.chunk.sentences[c.index].text, kind)]
+        if not typed and kind == "reason":
+            typed = cands  # "why": a reason word is preferred, not required
         if not typed:
             answer.abstained = True
             answer.reason = f"no passage states the {_KIND_NAMES[kind]} asked for"

@@ -226,6 +226,8 @@ class QuestionResult:
     supported_sentences: int = 0
     confidence: float | None = None
     answer: str = ""
+    record: bool | None = None
+    """A catalogue-record answer: whether its document is the gold source (None: not one)."""
 
     @property
     def verdict(self) -> str:
@@ -233,6 +235,8 @@ class QuestionResult:
             return "ok: abstained" if not self.answered else "FALSE ANSWER"
         if not self.answered:
             return "MISSED: abstained"
+        if self.record is not None:
+            return "ok: catalogue record" if self.record else "WRONG DOCUMENT (record)"
         if self.sentences and self.supported_sentences == self.sentences:
             return "ok"
         if self.gold_citations:
@@ -257,6 +261,12 @@ def score_answer(g: GoldQuestion, answer: Answer, labels: Labels, k: int = 5) ->
             r.gold_rank = p.rank
             break
     if answer.abstained:
+        return r
+    if answer.shape == "record":  # answered from a manifest, not from a sentence
+        want = (g.source or "").strip().lower()
+        r.record = any(want and want in {x.lower() for x in (
+            rec.doc_id, rec.title, rec.url or "", rec.source, Path(rec.source).name) if x}
+            or want in rec.doc_id.lower() for rec in answer.records)
         return r
     by_chunk = {p.chunk_id: p for p in answer.passages}
     gold_cites: set[int] = set()

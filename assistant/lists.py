@@ -85,7 +85,9 @@ _FORM_WORDS = set(tokenize(
     "suggestions suggest proposals propose advice advise actions lessons learn learned "
     "learnt steps ways tips measures options findings worked work well go went wrong face "
     "faced facing experience report reports guidance document documents say says said "
-    "according make made take need needs needed help consider way step"))
+    "according make made take need needs needed help consider way step change changes "
+    "improve do get know ask use avoid check prepare agree look think start stop keep put "
+    "set run try meet find handle deal manage reduce increase support want become form"))
 
 _ENUMERATOR = re.compile(
     r"^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|sixth|"

@@ -65,8 +65,8 @@ _ASPECT_NOUN = (r"benefits?|advantages?|opportunit(?:y|ies)|challenges?|barriers
 _QUANTIFIED = re.compile(
     rf"\b(?:a number of|a range of|a series of|a set of|several|various|many|numerous|"
     rf"some|a few|two|three|four|five|six|seven|eight|nine|ten|\d+|key|main|"
-    rf"the following|the remaining|the other|these|those|such|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
-    rf"(?:{_ASPECT_NOUN})\b",
+    rf"the following|the remaining|the other|these|those|such|our|its|their)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{_ASPECT_NOUN})\b",
     re.IGNORECASE,
 )
 _COORDINATED = re.compile(
@@ -148,7 +148,9 @@ _ORG_WORDS = (r"council|government|department|ministry|trust|board|committee|aut
               r"office|service|evaluator|consultant|researcher|author|director|manager|"
               r"chief|officer|minister|secretary|chair|staff|employees?|members?|"
               r"owners?|residents|people|commissioners?|mutuals?|institute|centre|"
-              r"foundation|bank|union|dcms|cabinet")
+              r"foundation|bank|union|dcms|cabinet|charities|councils|trusts|partners?|"
+              r"organisations?|organizations?|providers?|firms|companies|groups|"
+              r"authorities|departments|boards|businesses|employers?|volunteers?")
 _PERSON = re.compile(
     rf"\b(?:by|from|with|led by|written by|chaired by)\s+(?:an?\s+|the\s+)?"
     rf"(?:[\w-]+\s+){{0,3}}?(?:{_ORG_WORDS}|[A-Z][a-z]+)\b|"
