@@ -149,7 +149,9 @@ def _parser() -> argparse.ArgumentParser:
 def _open(args: argparse.Namespace):  # noqa: ANN202
     from assistant.service import Assistant
 
-    return Assistant.open(args.index_dir)
+    assistant = Assistant.open(args.index_dir)
+    assistant.on_notice = lambda line: print(line, file=sys.stderr, flush=True)
+    return assistant
 
 
 def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
