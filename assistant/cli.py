@@ -153,7 +153,9 @@ def _parser() -> argparse.ArgumentParser:
 def _open(args: argparse.Namespace):  # noqa: ANN202
     from assistant.service import Assistant
 
-    return Assistant.open(args.index_dir)
+    assistant = Assistant.open(args.index_dir)
+    assistant.on_notice = lambda line: print(line, file=sys.stderr, flush=True)
+    return assistant
 
 
 def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
@@ -434,7 +436,7 @@ def _run(handler, args: argparse.Namespace) -> int:  # noqa: ANN001
 
         warning = unknown_environment_warning()
         if warning:
-            print(warning, file=sys.stderr)
+            print(terminal_safe(warning), file=sys.stderr)
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -446,13 +448,15 @@ def _run(handler, args: argparse.Namespace) -> int:  # noqa: ANN001
     except Exception as exc:
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
+        # terminal_safe here too: the app's command writes to the real stderr.
         if _ours(exc):
-            print(f"error: {_one_line(exc)}", file=sys.stderr)
+            message = _one_line(exc)
         elif isinstance(exc, OSError):
-            print(f"error: {_describe_os_error(exc)}", file=sys.stderr)
+            message = _describe_os_error(exc)
         else:
-            print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} "
-                  "(set ASSISTANT_DEBUG=1 to see the details)", file=sys.stderr)
+            message = (f"unexpected {type(exc).__name__}: {_one_line(exc)} "
+                       "(set ASSISTANT_DEBUG=1 to see the details)")
+        print(f"error: {terminal_safe(message)}", file=sys.stderr)
         return 1
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,6 +72,8 @@ class Assistant:
         self._current_file = str(self.layout.root / "CURRENT")
         self._snap_seen: tuple | None = None  # the CURRENT file _snap was opened from
         self.list_params = ListParams()
+        self.on_notice: Callable[[str], None] | None = None
+        """Told, in one line, of slow one-off work about to start (preparing the model)."""
 
     @classmethod
     def open(
@@ -94,7 +96,8 @@ class Assistant:
             if self._embedder is None:
                 from index.embedder import load_embedder
 
-                self._embedder = load_embedder(self.settings.model, self.settings.encoder)
+                self._embedder = load_embedder(self.settings.model, self.settings.encoder,
+                                               notice=self.on_notice)
                 if hasattr(self._embedder, "bulk_allowed"):
                     self._embedder.bulk_allowed = self.settings.bfloat16
             return self._embedder

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -126,7 +126,8 @@ ENCODERS = ("auto", "onnx", "sentence-transformers")
 
 
 def load_embedder(
-    model: str = DEFAULT_MODEL, encoder: str = "auto", export: bool = True
+    model: str = DEFAULT_MODEL, encoder: str = "auto", export: bool = True,
+    notice: Callable[[str], None] | None = None,
 ) -> Embedder:
     """The fastest local encoder that produces ``model``'s vectors.
 
@@ -137,6 +138,7 @@ def load_embedder(
         export: when no ONNX export of the model exists yet, make one now (once per
             machine; imports torch, so it takes seconds). Without it, ``auto`` falls back
             to sentence-transformers.
+        notice: told in one line when the model is being exported (to show the user).
     """
     if encoder not in ENCODERS:
         raise ModelUnavailable(f"unknown encoder {encoder!r}: use one of {', '.join(ENCODERS)}")
@@ -151,7 +153,7 @@ def load_embedder(
             if not (folder / "encoder.json").is_file():
                 if not export:
                     raise onnx_encoder.ExportFailed("the model has not been exported to ONNX yet")
-                folder = onnx_encoder.ensure_exported(model)
+                folder = onnx_encoder.ensure_exported(model, notice=notice)
             return onnx_encoder.OnnxEmbedder(folder, name=model)
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own error types
             reason = str(exc)

@@ -22,12 +22,13 @@ either are interchangeable, so an index or embedding cache made by one serves th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ import numpy as np
 from index.embedder import DEFAULT_MODEL, ModelUnavailable, resolve_model_path
 
 ENCODER_FORMAT = 1
+PREPARING = "Preparing the language model for this machine (once, up to a minute)…"
 MIN_AGREEMENT = 0.999
 """Lowest cosine between the exported and the PyTorch model accepted at export time."""
 
@@ -116,6 +118,42 @@ def export(model_dir: Path, target: Path) -> Path:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    with _quiet():
+        return _export(model_dir, target)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """No progress bars, tracer or exporter warnings, or library chatter on the terminal:
+    the user sees one line saying the model is being prepared. Errors still raise."""
+    import logging
+    import warnings
+
+    loggers = [logging.getLogger(n) for n in ("transformers", "torch.onnx", "onnxruntime",
+                                                "onnx", "onnxscript")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        bars = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # TracerWarning, the ONNX UserWarning, ...
+            yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def _export(model_dir: Path, target: Path) -> Path:
     try:
         import torch
         from transformers import AutoModel
@@ -258,8 +296,12 @@ def exported_dir(model: str = DEFAULT_MODEL, root: Path | None = None) -> Path:
     return (root or cache_root()) / model_key(model_dir)
 
 
-def ensure_exported(model: str = DEFAULT_MODEL, root: Path | None = None) -> Path:
-    """The export of ``model``, made now if it does not exist yet (slow: imports torch)."""
+def ensure_exported(model: str = DEFAULT_MODEL, root: Path | None = None,
+                    notice: Callable[[str], None] | None = None) -> Path:
+    """The export of ``model``, made now if it does not exist yet (slow: imports torch).
+
+    ``notice`` is told, in one line, before an export starts (to show the user).
+    """
     model_dir = Path(resolve_model_path(model))
     if not model_dir.is_dir():
         raise ExportFailed(f"{model!r} is not a local model folder")
@@ -276,6 +318,8 @@ def ensure_exported(model: str = DEFAULT_MODEL, root: Path | None = None) -> Pat
         # The same tools failed before: do not pay for importing torch again.
         raise ExportFailed(f"{failed.get('reason')} (export skipped: it failed before with "
                            f"the same packages; delete {marker} to retry)")
+    if notice is not None:
+        notice(PREPARING)
     try:
         return export(model_dir, target)
     except ExportFailed as exc:

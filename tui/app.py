@@ -245,7 +245,7 @@ def run(index_dir: str | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - bad settings: say so, no traceback
         import sys
 
-        print(f"error: {describe_error(exc)}", file=sys.stderr)
+        print(f"error: {terminal_safe(describe_error(exc))}", file=sys.stderr)
         return 1
     result = make_app(assistant).run()
     return result if isinstance(result, int) else 0
