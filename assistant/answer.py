@@ -54,6 +54,8 @@ class AnswerParams:
     heading_weight: float = 0.5
     duplicate_cosine: float = 0.92
     min_words: int = 4
+    min_similarity: float = -1.0
+    """Abstain when no candidate sentence has at least this plain cosine with the question."""
     kind_margin: float = 0.1
     """A who/when/where/how-many question takes the best sentence holding that kind of
     fact among those within this of the best sentence; none there means abstain."""
@@ -312,7 +314,10 @@ def compose(
     answer = Answer(question=question, passages=passages)
     found = _evidence(snap, stored, chunk_order, query_vec, params)
     answer.confidence = max(found[3]) if found is not None else None
-    if found is None or answer.confidence < params.abstain_below:
+    if found is not None:
+        answer.similarity = float(np.max(found[2] @ np.asarray(query_vec, dtype=np.float32)))
+    if (found is None or answer.confidence < params.abstain_below
+            or (answer.similarity or 0.0) < params.min_similarity):
         answer.abstained = True
         answer.reason = (
             "no passage is close enough to the question"

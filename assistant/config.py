@@ -88,6 +88,10 @@ class Settings:
     (see abstain_topic_weight). Calibrated by benchmarks/answers.py (balanced accuracy on
     a tuning half of the fixture questions)."""
 
+    abstain_similarity_below: float = -1.0
+    """Abstain also when the best sentence's plain cosine with the question is below this:
+    a question on nothing the documents discuss (-1: off)."""
+
     abstain_topic_weight: float = 1.0
     """Evidence for abstention is a sentence's cosine with the question vector minus this
     weight times the mean vector of the top passages: what the question asks beyond its
@@ -195,6 +199,7 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
 _FLOAT_RANGES: dict[str, tuple[float, float]] = {
     "dense_weight": (0.0, 100.0), "bm25_weight": (0.0, 100.0), "feedback_weight": (0.0, 1.0),
     "abstain_below": (-1.0, 1.0), "abstain_topic_weight": (0.0, 10.0),
+    "abstain_similarity_below": (-1.0, 1.0),
     "sentence_margin": (0.0, 2.0), "sentence_term_bonus": (0.0, 10.0),
     "sentence_heading_weight": (0.0, 10.0), "max_file_mb": (0.001, 100_000.0),
     "load_seconds": (1.0, 86_400.0),

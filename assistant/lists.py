@@ -106,6 +106,13 @@ _BACK_REFERENCE = re.compile(r"\b(?:these|those|such|all of these|none of these)
                              r"benefits|advantages|challenges|difficulties|problems|barriers|"
                              r"risks|recommendations|points|steps|lessons|issues)\b",
                              re.IGNORECASE)
+#: ... or leans on it from inside: a pronoun subject early on ("In the most successful
+#: partnerships these took place every month"), or a pronoun object at the end
+#: ("Mutuals should plan for this.", "...redundancies without it.").
+_DEPENDENT = re.compile(
+    r"^\W*(?:\S+\s+){0,6}?(?:these|those|they|it)\s+(?:\w+ed|were|was|are|is|have|had|"
+    r"took|made|did|do|does|can|could|will|would)\b|"
+    r"\b(?:this|that|it|them|these|those)\W*$", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|in one case|in (?:two|three|"
                       r"some|several|many) cases|one (?:mutual|consortium|partner|council|"
                       r"organisation|provider|interviewee)|several said|interviewees)\b",
@@ -209,7 +216,8 @@ def _valid(text: str, params: ListParams) -> bool:
         return False
     if not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip()) and len(words) < 12:
         return False  # a heading or a table row, not a sentence
-    if _ANAPHORIC.search(text) or _SELF_REFERENCE.search(text) or _BACK_REFERENCE.search(text):
+    if (_ANAPHORIC.search(text) or _SELF_REFERENCE.search(text)
+            or _BACK_REFERENCE.search(text) or _DEPENDENT.search(text)):
         return False
     return not is_topic_naming(text)
 
@@ -359,6 +367,9 @@ def gather_points(
             need_lead[doc_id] = True
         if not _valid(text, params):
             continue
+        where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
+            sc.chunk.sentences[i].start)])
+        specific = bool(special and special & set(tokenize(where)))
         if section:
             lead = need_lead.get(doc_id, False)
             need_lead[doc_id] = False
@@ -367,16 +378,14 @@ def gather_points(
             enumerated = lead or bool(_ENUMERATOR.search(text))
         else:
             enumerated = False
+            # A sentence on the question's own specific topic may be further from it.
             if not (states_point(text, shape.aspect)
                     and not leans_other_way(text, shape.aspect)
-                    and c >= best_loose - margin):
+                    and c >= best_loose - margin * (2.0 if specific else 1.0)):
                 continue
         if (shape.actors and shape.aspect in ("recommendations", "steps", None)
                 and not _for_actors(snap, sc, i, shape.actors)):
             continue
-        where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
-            sc.chunk.sentences[i].start)])
-        specific = bool(special and special & set(tokenize(where)))
         start = span_of(doc_id, sc.chunk.sentences[i].start) if section else None
         cands.append((Point(sc, i, rows[j], c, section,
                             (doc_rank[doc_id], sc.chunk.sentences[i].start),

@@ -136,6 +136,8 @@ class Answer:
     reason: str = ""
     confidence: float | None = None
     """Cosine of the best candidate sentence: what the abstention threshold is compared with."""
+    similarity: float | None = None
+    """Plain cosine of the best candidate sentence with the question."""
     shape: str = "fact"
     """"list" (every point the documents make), "fact" (one kind of fact) or "record"
     (a question about a document itself, answered by its catalogue record)."""

@@ -165,6 +165,7 @@ class Assistant:
         return AnswerParams(max_sentences=s.answer_sentences, abstain_below=s.abstain_below,
                             margin=s.sentence_margin, term_bonus=s.sentence_term_bonus,
                             topic_weight=s.abstain_topic_weight,
+                            min_similarity=s.abstain_similarity_below,
                             heading_weight=s.sentence_heading_weight)
 
     def encode_query(self, question: str, snap: IndexSnapshot | None = None) -> np.ndarray:
