@@ -20,6 +20,7 @@ threshold and the weight are calibrated by ``benchmarks/answers.py``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,10 @@ from index.store import StoredChunk
 _KIND_NAMES = {"person": "person or organisation", "date": "date or time",
                "reason": "reason",
                "place": "place", "number": "number or amount"}
+
+
+_AUTHORED = re.compile(r"\b(?:written|authored|prepared|produced|compiled|edited|"
+                       r"commissioned|published|carried out|conducted) by\b", re.IGNORECASE)
 
 
 class QuoteMismatch(AssertionError):
@@ -327,11 +332,17 @@ def compose(
     kind = shape.fact_kind if shape is not None else None
     # Only the sentences within the margin of the best can be chosen.
     cands = _scored(snap, stored, chunk_order, query_vec, question, params, *found,
-                    within=max(params.margin, params.kind_margin) if kind else params.margin)
+                    within=(3 if shape is not None and shape.about_document else 1)
+                    * max(params.margin, params.kind_margin) if kind else params.margin)
     if kind:
         top = cands[0].score
         typed = [c for c in cands if c.score >= top - params.kind_margin
                  and holds_kind(c.chunk.chunk.sentences[c.index].text, kind)]
+        if shape is not None and shape.about_document and kind == "person":
+            # "Who wrote the review?": a sentence saying who wrote it, if one is near.
+            authored = [c for c in cands if c.score >= top - 3 * params.kind_margin
+                        and _AUTHORED.search(c.chunk.chunk.sentences[c.index].text)]
+            typed = authored or typed
         if not typed and kind == "reason":
             typed = cands  # "why": a reason word is preferred, not required
         if not typed:

@@ -66,7 +66,8 @@ ACTORS: dict[str, tuple[str, ...]] = {
     "government": ("government", "dcms", "minister", "department for", "whitehall",
                    "cabinet office", "treasury"),
     "mutuals": ("mutual", "spin-out", "spin out", "board", "leader", "staff-owned",
-                "employee-owned", "social enterprise", "provider"),
+                "employee-owned", "social enterprise", "provider", "each partner",
+                "every partner", "both partners", "all partners", "consortium member"),
     "partners": ("partner organisation", "charit", "voluntary", "private firm",
                  "private sector"),
 }
