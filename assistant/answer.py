@@ -112,10 +112,13 @@ def _evidence(
     chunk_order: list[int],
     query_vec: np.ndarray,
     params: AnswerParams,
+    describes_ok: bool = False,
 ) -> tuple[list[tuple[StoredChunk, int]], list[int], np.ndarray, list[float]] | None:
     """The usable sentences (chunk, index), their rows, vectors and evidence; None if none.
 
     Enough to decide whether to abstain: the evidence score needs no terms or headings.
+    Sentences that only describe a document are left out unless ``describes_ok`` (the
+    question is about the document: "What is the review about?").
     """
     seen_spans: set[tuple[str, int, int]] = set()
     rows: list[int] = []
@@ -132,7 +135,7 @@ def _evidence(
             seen_spans.add(key)
             if _is_heading_like(sent.text, section, params.min_words):
                 continue
-            if is_topic_naming(sent.text):  # "This chapter turns to...": never an answer
+            if not describes_ok and is_topic_naming(sent.text):  # "This chapter turns to..."
                 continue
             rows.append(srow)
             meta.append((sc, i))
@@ -317,7 +320,8 @@ def compose(
     sentences holding that kind of fact can answer (see ``AnswerParams.kind_margin``).
     """
     answer = Answer(question=question, passages=passages)
-    found = _evidence(snap, stored, chunk_order, query_vec, params)
+    found = _evidence(snap, stored, chunk_order, query_vec, params,
+                      describes_ok=shape is not None and shape.about_document)
     answer.confidence = max(found[3]) if found is not None else None
     if found is not None:
         answer.similarity = float(np.max(found[2] @ np.asarray(query_vec, dtype=np.float32)))

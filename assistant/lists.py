@@ -137,6 +137,7 @@ class Point:
     specific: bool = False  # holds a specific topic word of the question
     lead: bool = False  # leads its paragraph or is enumerated ("Second, ...")
     heading: float = 0.0  # cosine of the section's heading with the question
+    terms: frozenset[str] = frozenset()  # terms of the sentence, its title and headings
 
     @property
     def text(self) -> str:
@@ -238,6 +239,12 @@ _ACTOR_TERMS = set(tokenize(" ".join(f for forms in ACTORS.values() for f in for
 def _specific_terms(snap: IndexSnapshot, question: str, share: float = 0.2) -> set[str]:
     """Topic words of the question found in at most ``share`` of the passages: the
     ones that pick out a part of the collection ("pilot", "data sharing")."""
+    return _topic_terms(snap, question, share)
+
+
+def _topic_terms(snap: IndexSnapshot, question: str, share: float) -> set[str]:
+    """The question's topic words (not its form or actor words) found in at most
+    ``share`` of the passages."""
     bm = snap.bm25
     n = len(bm.doc_len)
     out = set()
@@ -369,7 +376,8 @@ def gather_points(
             continue
         where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
             sc.chunk.sentences[i].start)])
-        specific = bool(special and special & set(tokenize(where)))
+        terms = frozenset(tokenize(where))
+        specific = bool(special and special & terms)
         if section:
             lead = need_lead.get(doc_id, False)
             need_lead[doc_id] = False
@@ -391,9 +399,18 @@ def gather_points(
                             (doc_rank[doc_id], sc.chunk.sentences[i].start),
                             specific, enumerated,
                             heading_cos.get((doc_id, start), 0.0) if start is not None
-                            else 0.0), j))
+                            else 0.0, terms), j))
     if not cands:
         return [], 0, "no sentence states a point on this"
+    # A topic word held by some of the points but not most picks them out too ("before
+    # bidding jointly" among all of a guide's advice), however common in the collection.
+    topic = _topic_terms(snap, question, share=0.5) - special
+    if topic and not any(p.specific for p, _ in cands):
+        for t in topic:
+            holders = [p for p, _ in cands if t in p.terms]
+            if 0 < len(holders) <= len(cands) / 2:
+                for p in holders:
+                    p.specific = True
     if any(p.specific for p, _ in cands):  # "...of the mutual model": only those points
         cands = [(p, j) for p, j in cands if p.specific]
     if max(p.cosine for p, _ in cands) < params.min_cosine:

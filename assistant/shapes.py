@@ -88,6 +88,13 @@ _RECORD = re.compile(
     re.IGNORECASE,
 )
 
+_ABOUT_DOC = re.compile(
+    rf"\bwhat (is|was|are) (the|this|that)\s+(\w+\s+){{0,3}}?({_DOC_NOUNS})s?\s+(about|for)\b"
+    rf"|\bwho (is|was|are) (the|this|that)\s+(\w+\s+){{0,3}}?({_DOC_NOUNS})s?\s+"
+    rf"(for|aimed at|written for|intended for|meant for)\b"
+    rf"|\bwhat (does|did) (the|this|that)\s+(\w+\s+){{0,3}}?({_DOC_NOUNS})s?\s+"
+    rf"(cover|look at|examine|explore|describe)\b", re.IGNORECASE)
+
 _WHO_WROTE = re.compile(
     rf"\bwho (wrote|authored|is the author of|were the authors of|commissioned|prepared)\b"
     rf".*\b({_DOC_NOUNS})\b", re.IGNORECASE)
@@ -234,7 +241,8 @@ def classify(question: str) -> QuestionShape:
         if pattern.search(q):
             kind = name
             break
-    return QuestionShape("fact", fact_kind=kind, about_document=who_wrote)
+    return QuestionShape("fact", fact_kind=kind,
+                         about_document=who_wrote or bool(_ABOUT_DOC.search(q)))
 
 
 _ADDRESSED = (
