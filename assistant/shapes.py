@@ -36,6 +36,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                         "action", "should"),
     "lessons": ("lesson", "learn", "what worked", "worked well", "work well", "good practice",
                 "success factor", "tip"),
+    "findings": ("finding", "conclusion", "key message", "summary", "what we found"),
     "steps": ("step", "way", "how to", "how can", "checklist", "before you", "getting",
               "stage", "approach", "method", "prepar", "tip"),
 }
@@ -122,6 +123,18 @@ _LIST_PATTERNS = (
     re.compile(r"\b(in )?what ways?\b|\bhow (can|could|might|would)\b.{1,60}?"
                r"\b(help|benefit|improve|strengthen|support)\b", re.IGNORECASE),
     re.compile(r"\bwhat (is|was) recommended\b", re.IGNORECASE),
+    re.compile(r"\bwhat (advice|guidance)\b.*\b(give|gives|given|offer|offers|offered)\b|"
+               r"\bwhat (advice|guidance|support|help)\b.*\b(for|to|given|offered)\b|"
+               r"\b(advice|recommendations?) (for|to)\b", re.IGNORECASE),
+    re.compile(r"\bwhat (do|does|did|will|would)\b.{1,40}?\bneed to do\b", re.IGNORECASE),
+    re.compile(r"\bwhat (gets|got|stands|stood|comes|came) in the way\b|"
+               r"\bwhat (holds?|held) .{1,40}?\bback\b|\bwhere do .{1,40}?\bstruggle\b|"
+               r"\bwhat (stops|stopped|prevents|prevented|hinders|hindered|limits|limited)\b",
+               re.IGNORECASE),
+    re.compile(r"\bwhat makes? .{1,50}?\b(succeed|work|successful|effective)\b",
+               re.IGNORECASE),
+    re.compile(r"\b(good|bad) things\b|\bplus points\b|\bkey (findings|messages)\b",
+               re.IGNORECASE),
 )
 
 _SINGULAR = re.compile(
@@ -187,8 +200,17 @@ def _aspect(question: str) -> str | None:
     low = question.lower()
     if re.search(r"\b(could|can|might|may|would) go wrong\b|\brisks?\b|\bdangers?\b", low):
         return "risks"
-    if re.search(r"\b(go|goes|went|gone) wrong\b|\bdid not work\b|\bdidn't work\b", low):
+    if re.search(r"\b(go|goes|went|gone) wrong\b|\bdid not work\b|\bdidn't work\b|"
+                 r"\bin the way\b|\bholds? .{1,40}?\bback\b|\bstruggle|\bbad things\b|"
+                 r"\b(stops|stopped|prevents|prevented|hinders|hindered|limits)\b", low):
         return "challenges"
+    if re.search(r"\bgood things\b|\bplus points\b", low):
+        return "benefits"
+    if re.search(r"\bwhat makes? .{1,50}?\b(succeed|work|successful|effective)\b", low):
+        return "lessons"
+    if re.search(r"\b(advice|guidance)\b.*\b(for|to|give|gives|given)\b|\bneed to do\b|"
+                 r"\bhow should\b", low):
+        return "recommendations"
     if re.search(r"\b(what|how) .{0,60}?\b(gain|get out of|benefit|help|improve|"
                  r"strengthen)\b", low) and not re.search(r"\bshould\b", low):
         return "benefits"
@@ -197,7 +219,8 @@ def _aspect(question: str) -> str | None:
     m = re.search(rf"\b({_LIST_NOUNS})\b", low)
     if m and m.group(1) in _NOUN_ASPECT:
         return _NOUN_ASPECT[m.group(1)]
-    for name in ("risks", "challenges", "recommendations", "benefits", "lessons", "steps"):
+    for name in ("risks", "challenges", "recommendations", "benefits", "lessons", "findings",
+                 "steps"):
         if any(re.search(rf"\b{re.escape(stem)}", low) for stem in ASPECTS[name]
                if stem not in ("should", "action", "issue", "way", "getting", "tip")):
             return name
@@ -246,6 +269,11 @@ def classify(question: str) -> QuestionShape:
 
 
 _ADDRESSED = (
+    re.compile(r"\b(?:advice|guidance|recommendations?|support|help)\b.{0,30}?\b(?:for|to)\s+"
+               r"(?P<who>.+?)(?:\?|$|\bin\b|\bon\b|\bbefore\b|\bwhen\b)", re.IGNORECASE),
+    re.compile(r"\bwhat (?:do|does|did|will|would)\s+(?P<who>.+?)\s+need to do\b",
+               re.IGNORECASE),
+    re.compile(r"\bhow should\s+(?P<who>.+?)\s+\w+", re.IGNORECASE),
     re.compile(r"\bwhat (?:is|are|was|were)\s+(?P<who>.+?)\s+(?:asked|expected|advised|"
                r"encouraged|told|urged|invited) to do\b", re.IGNORECASE),
     re.compile(r"\bwhat (?:should|must|can|could|ought)\s+(?P<who>.+?)\s+(?:to\s+)?(?:do|"
