@@ -245,6 +245,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - records.Answer
     """An answer as plain text: list answers as bullets, catalogue records as labelled
     fields, every document string shown literally (``terminal_safe``)."""
+    from assistant.records import CatalogueRecord
     from assistant.textsafe import terminal_safe as safe
 
     lines = []
@@ -266,7 +267,7 @@ def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - record
         return "\n".join(lines)
     if answer.shape == "record":
         for r in answer.records:
-            lines.append("Catalogue record (from the document's manifest, not its text):")
+            lines.append(f"{CatalogueRecord.LABEL}:")
             for label, value in r.fields():
                 lines.append(f"  {label + ':':<11}{safe(value)}")
         return "\n".join(lines)

@@ -22,7 +22,8 @@ question and overall:
   evidence: containing a sentence of the evidence).
 * **citation precision**: cited passages that are gold.
 * **answer support**: answer sentences that come from the evidence (or, without
-  evidence, from a gold passage).
+  evidence, from a gold passage). A list answer's sentences are its bullets (each one
+  sentence), so for a list question, list every point in ``evidence``.
 * **answered** (answerable questions answered) and **false answers** (unanswerable
   questions answered instead of abstained).
 """
@@ -228,6 +229,8 @@ class QuestionResult:
     answer: str = ""
     record: bool | None = None
     """A catalogue-record answer: whether its document is the gold source (None: not one)."""
+    shape: str = "fact"
+    """The answer's shape: "list" (its sentences are bullets), "fact" or "record"."""
 
     @property
     def verdict(self) -> str:
@@ -253,7 +256,7 @@ def score_answer(g: GoldQuestion, answer: Answer, labels: Labels, k: int = 5) ->
     """Compare one answer with its gold question."""
     r = QuestionResult(question=g.question, answerable=g.answerable,
                        answered=not answer.abstained, confidence=answer.confidence,
-                       answer=answer.text)
+                       answer=answer.text, shape=answer.shape)
     if not g.answerable:
         return r
     for p in answer.passages[:k]:
@@ -388,9 +391,12 @@ def format_report(results: Sequence[QuestionResult], summary: Summary) -> str:
         where = ("unanswerable" if not r.answerable else
                  f"gold passage at rank {r.gold_rank}" if r.gold_rank else "gold not in top 5")
         extra = ""
-        if r.answerable and r.answered:
+        if r.answerable and r.answered and r.record is not None:
+            extra = "; catalogue record" + ("" if r.record else " of another document")
+        elif r.answerable and r.answered:
+            unit = "bullets" if r.shape == "list" else "sentences"
             extra = (f"; citations {r.gold_citations}/{r.citations} gold"
-                     f"; sentences {r.supported_sentences}/{r.sentences} supported")
+                     f"; {unit} {r.supported_sentences}/{r.sentences} supported")
         lines.append(f"{i:3d}. [{r.verdict}] {r.question}")
         lines.append(f"     {where}{extra}")
     s = summary

@@ -1,10 +1,15 @@
 """Excerpts for advisers: cited quotes collected from answers and passages.
 
+An answer becomes one excerpt per citation: for a list answer, one per bullet (each
+bullet is one cited sentence). A catalogue-record answer ("Who published the report?")
+becomes one excerpt holding the record itself: it quotes nothing.
+
 ``to_markdown`` writes them as a briefing-ready Markdown file: each quote as a
 blockquote, followed by its title, page(s), section, source URL, published date and
-licence. Quotes are document text, so every character that Markdown would otherwise
-treat as formatting (``*``, ``_``, ``[``, ``<``, a leading ``#`` ...) is backslash-escaped:
-the rendered file shows the words exactly as the document has them.
+licence; a catalogue record as a labelled list of its fields, never as a blockquote.
+Quotes are document text, so every character that Markdown would otherwise treat as
+formatting (``*``, ``_``, ``[``, ``<``, a leading ``#`` ...) is backslash-escaped: the
+rendered file shows the words exactly as the document has them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.records import Answer, Citation, Passage
+from assistant.records import Answer, CatalogueRecord, Citation, Passage
 
 NO_LICENCE = "Licence: not stated in the document's metadata"
 
@@ -57,6 +62,8 @@ class Excerpt:
     licence: str | None = None
     chunk_id: str | None = None
     question: str | None = None
+    record: CatalogueRecord | None = None
+    """Set for a catalogue record (a document's manifest entry): ``quote`` is then empty."""
 
     @property
     def section_path(self) -> str:
@@ -64,8 +71,18 @@ class Excerpt:
 
     @property
     def key(self) -> tuple[str | None, str]:
-        """Identity for de-duplication: the same quote of the same chunk."""
+        """Identity for de-duplication: the same quote of the same chunk, the same record."""
+        if self.record is not None:
+            return (f"record:{self.record.doc_id}", "")
         return (self.chunk_id, self.quote)
+
+    @property
+    def text(self) -> str:
+        """What the excerpt shows: the quote, or the record's fields on one line."""
+        if self.record is None:
+            return self.quote
+        fields = "; ".join(f"{k}: {v}" for k, v in self.record.fields())
+        return f"{self.record.LABEL}. {fields}"
 
     @classmethod
     def from_citation(cls, c: Citation, question: str | None = None) -> Excerpt:
@@ -92,21 +109,39 @@ class Excerpt:
             licence=licence, chunk_id=p.chunk_id, question=question,
         )
 
+    @classmethod
+    def from_record(cls, r: CatalogueRecord, question: str | None = None) -> Excerpt:
+        """A document's catalogue record: labelled fields, no quote."""
+        return cls(quote="", title=r.title, source=r.source, url=r.url,
+                   published=r.published, licence=r.licence, question=question, record=r)
+
     def as_json(self) -> dict:
-        return {
+        out = {
             "quote": self.quote, "title": self.title, "source": self.url or self.source,
             "pages": self.pages_label, "section": self.section_path,
             "published": self.published, "licence": self.licence,
             "chunk_id": self.chunk_id, "question": self.question,
         }
+        if self.record is not None:
+            out["record"] = self.record.as_json()
+        return out
 
 
 def from_answer(answer: Answer) -> list[Excerpt]:
-    """An answer as excerpts: one per citation, each with the sentences it supports."""
+    """An answer as excerpts: one per citation, in the order of the sentences it cites.
+
+    A list answer gives one excerpt per bullet (each bullet has its own citation and
+    quote); a catalogue-record answer one excerpt per record.
+    """
     if answer.abstained:
         return []
     question = answer.resolved_question or answer.question  # "And the risks?" says little
-    return [Excerpt.from_citation(c, question=question) for c in answer.citations]
+    if answer.shape == "record":
+        return [Excerpt.from_record(r, question=question) for r in answer.records]
+    by_n = {c.n: c for c in answer.citations}
+    order = list(dict.fromkeys(s.citation for s in answer.sentences if s.citation in by_n))
+    order += [c.n for c in answer.citations if c.n not in order]
+    return [Excerpt.from_citation(by_n[n], question=question) for n in order]
 
 
 def add_unique(excerpts: list[Excerpt], new: Iterable[Excerpt]) -> int:
@@ -135,13 +170,27 @@ def _blockquote(text: str) -> str:
     return "\n".join(lines)
 
 
+def _record_markdown(r: CatalogueRecord) -> str:
+    """A catalogue record: its label, then one list item per field (never a quote)."""
+    lines = [f"{r.LABEL}:", ""]
+    for label, value in r.fields():
+        shown = _link(value) if label == "URL" and _URL_OK.match(value) else escape_markdown(value)
+        lines.append(f"- {label}: {shown}")
+    if not r.licence:
+        lines.append(f"- {NO_LICENCE}")
+    return "\n".join(lines)
+
+
 def excerpt_markdown(e: Excerpt, number: int | None = None) -> str:
-    """One excerpt: the blockquote, then its citation lines."""
+    """One excerpt: the blockquote, then its citation lines; or a labelled record."""
     parts = []
     heading = escape_markdown(e.title) or "Untitled document"
     parts.append(f"### {number}. {heading}" if number is not None else f"### {heading}")
     if e.question:
         parts.append(f"Question: {escape_markdown(e.question)}")
+    if e.record is not None:
+        parts.append(_record_markdown(e.record))
+        return "\n\n".join(parts)
     parts.append(_blockquote(e.quote))
     meta = [f"- Title: {escape_markdown(e.title)}"]
     if e.pages_label:

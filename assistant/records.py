@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass
@@ -102,6 +103,9 @@ class CatalogueRecord:
     The answer to a question about a document itself ("Who published the report?"):
     never dressed up as a quoted sentence.
     """
+
+    LABEL: ClassVar[str] = "Catalogue record (from the document's manifest, not its text)"
+    """How a record is introduced wherever it is shown (app, command line, excerpts)."""
 
     doc_id: str
     title: str

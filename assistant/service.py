@@ -38,7 +38,7 @@ from index.reader import IndexSnapshot, open_live
 from index.store import DocumentRow
 
 if TYPE_CHECKING:
-    from assistant.topics import TopicPassages
+    from assistant.topics import TopicPoints
 
 
 @dataclass
@@ -245,11 +245,15 @@ class Assistant:
                     "where there is a network).")
         return ""
 
-    def topics(self, k: int = 3) -> list[TopicPassages]:
-        """The ``k`` strongest passages on Benefits, Challenges and Recommendations."""
-        from assistant.topics import topic_passages
+    def topics(self) -> list[TopicPoints]:
+        """The points the documents state on Benefits, Challenges and Recommendations.
 
-        return topic_passages(lambda q, n: self.search(q, k=n), k=k)
+        Each topic is a list question asked with ``ask``: its points are that answer's
+        cited bullets (see ``assistant.topics``).
+        """
+        from assistant.topics import topic_points
+
+        return topic_points(lambda q: self.ask(q))
 
     # -- documents -------------------------------------------------------------------
     def sources(self) -> list[DocumentRow]:

@@ -1,172 +1,118 @@
-"""Topic digests: the strongest passages on Benefits, Challenges and Recommendations.
+"""Topic digests: the points the documents state on Benefits, Challenges and Recommendations.
 
-Nothing here is canned text. Each topic is a handful of descriptive queries; they run
-through ordinary hybrid search over whatever is indexed, the hits are merged (a chunk
-found by several queries adds up its fused scores; a chunk whose section heading names
-the topic gets a bonus), each chunk is kept under the one topic it fits best, and the
-strongest few per topic are returned with their citations.
+Nothing here is canned text, and nothing here picks sentences. Each topic is one list
+question ("What are the benefits of partnership for mutuals?") asked through the service
+like any other, so its points are found exactly as a list answer's are
+(``assistant.lists``): sentences that state a benefit, a challenge or a recommendation,
+each verbatim with its citation (title, page, section). Passages, headings, and sentences
+that only name a topic or describe the document ("This report explores the benefits and
+challenges...") are never points.
 
-Only passages with real evidence for a topic are kept: a fused score above the average
-passage (fused scores are z-scores, so a negative sum means "less relevant than usual"),
-a cosine similarity of at least ``MIN_SIMILARITY`` to one of the topic's queries, and
-either a word of the topic in the passage or its heading, or a cosine of at least
-``STRONG_SIMILARITY``. On the bundled GOV.UK page this drops "Documents ... Request an
-accessible format" (cosine 0.59 to the Benefits queries, no word of any topic) and
-"Updates to this page Published 29 May 2018" (cosine 0.14); on the test report it drops
-the adviser notes on procurement (0.33). Each kept passage carries its best cosine in
-``Passage.dense``: the relevance figure the app shows.
+A sentence that two topics' questions both find is kept under the topic where it scored
+best (a sentence of the chapter "3 Challenges" scores higher as a challenge than as a
+benefit), so the topics do not repeat each other. A topic's points are grouped by
+document, in document order; a topic with none says so (``Topic.none_found``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from assistant.records import Passage
+from assistant.records import Answer, Citation
 
 
 @dataclass(frozen=True)
 class Topic:
-    """A topic: its name, a one-line description and the queries that find it."""
+    """A topic: its name and the list question that gathers its points."""
 
     name: str
-    description: str
-    queries: tuple[str, ...]
-    #: Word stems that mark a section heading as being about this topic.
-    heading_stems: tuple[str, ...] = ()
-    #: Word stems that, in the passage text or heading, show it speaks of this topic.
-    evidence_stems: tuple[str, ...] = ()
+    question: str
+
+    @property
+    def none_found(self) -> str:
+        """What the topic shows when the documents state no point on it."""
+        return f"No points on {self.name.lower()} were found in the indexed documents."
 
 
 TOPICS: tuple[Topic, ...] = (
-    Topic(
-        "Benefits",
-        "What partnership brings to mutuals and the people they serve",
-        (
-            "benefits of partnership working for public service mutuals",
-            "advantages and opportunities gained by working in partnership",
-            "partnerships increase reach, scale, shared resources and better outcomes",
-        ),
-        ("benefit", "advantage", "opportunit", "value"),
-        ("benefit", "advantage", "opportunit", "improv", "gain"),
-    ),
-    Topic(
-        "Challenges",
-        "Barriers, risks and difficulties of working in partnership",
-        (
-            "challenges and barriers to partnership working",
-            "difficulties and risks mutuals face when partnering",
-            "obstacles such as trust, culture, capacity, funding and procurement rules",
-        ),
-        ("challeng", "barrier", "risk", "difficult", "obstacle"),
-        ("challeng", "barrier", "risk", "difficult", "obstacle", "constrain", "problem"),
-    ),
-    Topic(
-        "Recommendations",
-        "What the documents recommend mutuals, commissioners and government do",
-        (
-            "recommendations to support partnerships",
-            "what commissioners and government should do to enable partnership",
-            "advice and next steps for mutuals forming partnerships",
-        ),
-        ("recommend", "next step", "conclusion", "advice"),
-        ("recommend", "should", "next step", "advice", "advise", "propos"),
-    ),
+    Topic("Benefits", "What are the benefits of partnership for mutuals?"),
+    Topic("Challenges", "What are the challenges of partnership for mutuals?"),
+    # "...for partnerships": with no topic word at all, no sentence is close enough to
+    # the question on a small index and the answer abstains.
+    Topic("Recommendations", "What do the documents recommend for partnerships?"),
 )
-
-#: Added to a chunk's merged score when its section heading names the topic.
-HEADING_BONUS = 0.5
-#: Least cosine similarity to one of a topic's queries for a passage to count at all.
-MIN_SIMILARITY = 0.45
-#: A passage this similar to a topic query counts even without a word of the topic.
-STRONG_SIMILARITY = 0.65
 
 
 @dataclass
-class TopicPassages:
-    """The passages chosen for one topic, strongest first (ranks 1..k)."""
+class TopicPoint:
+    """One point: a verbatim document sentence and its citation."""
+
+    text: str
+    citation: Citation
+    score: float
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The same sentence of the same document, whichever chunk it was cited from."""
+        return (self.citation.doc_id, " ".join(self.text.split()))
+
+
+@dataclass
+class TopicPoints:
+    """The points found for one topic, in the order its list answer gave them."""
 
     topic: Topic
-    passages: list[Passage] = field(default_factory=list)
+    points: list[TopicPoint] = field(default_factory=list)
+    more: int = 0
+    """Points the list answer found but did not show (``Answer.more``)."""
+    reason: str = ""
+    """Why there are none, when the answer abstained (``Answer.reason``)."""
 
     @property
     def name(self) -> str:
         return self.topic.name
 
+    @property
+    def question(self) -> str:
+        return self.topic.question
 
-SearchFn = Callable[[str, int], list[Passage]]
-
-
-def _heading_matches(passage: Passage, topic: Topic) -> bool:
-    heading = " ".join(passage.section).lower()
-    return any(stem in heading for stem in topic.heading_stems)
-
-
-def _names_topic(passage: Passage, topic: Topic) -> bool:
-    text = " ".join([*passage.section, passage.text]).lower()
-    return any(stem in text for stem in topic.evidence_stems or topic.heading_stems)
+    def by_document(self) -> list[tuple[str, list[TopicPoint]]]:
+        """(document title, its points) in the order the documents first appear."""
+        groups: dict[str, tuple[str, list[TopicPoint]]] = {}
+        for p in self.points:
+            groups.setdefault(p.citation.doc_id, (p.citation.title, []))[1].append(p)
+        return list(groups.values())
 
 
-def _is_evidence(score: float, similarity: float, passage: Passage, topic: Topic) -> bool:
-    """Whether ``passage`` really speaks of ``topic`` (see the module docstring)."""
-    if score <= 0 or similarity < MIN_SIMILARITY:
-        return False
-    return similarity >= STRONG_SIMILARITY or _names_topic(passage, topic)
+AskFn = Callable[[str], Answer]
 
 
-def topic_passages(
-    search: SearchFn,
-    k: int = 3,
-    topics: Sequence[Topic] = TOPICS,
-    per_query: int | None = None,
-) -> list[TopicPassages]:
-    """The ``k`` strongest passages with evidence for each topic, from ``search(query, n)``.
+def points_of(answer: Answer) -> list[TopicPoint]:
+    """The bullets of a list answer (none when it abstained), each with its citation."""
+    if answer.abstained:
+        return []
+    by_n = {c.n: c for c in answer.citations}
+    return [TopicPoint(s.text, by_n[s.citation], s.score)
+            for s in answer.sentences if s.citation in by_n]
 
-    Each returned passage has ``score`` = its merged fused score and ``dense`` = its best
-    cosine similarity to the topic's queries.
 
-    Args:
-        search: hybrid search over the index, e.g. ``Assistant.search``.
-        k: passages to keep per topic.
-        topics: the topics and their queries.
-        per_query: hits asked of each query (default ``max(3 * k, 8)``).
+def topic_points(ask: AskFn, topics: Sequence[Topic] = TOPICS) -> list[TopicPoints]:
+    """Each topic's points, from ``ask(question)`` (e.g. ``Assistant.ask``).
+
+    A sentence found under several topics stays under the one where it scored best
+    (the first such topic on a tie).
     """
-    n = per_query or max(3 * k, 8)
-    # merged[topic index][chunk_id] = (score, passage with its best cosine in .dense)
-    merged: list[dict[str, tuple[float, Passage]]] = []
-    for topic in topics:
-        scores: dict[str, tuple[float, Passage]] = {}
-        for query in topic.queries:
-            for p in search(query, n):
-                prev = scores.get(p.chunk_id)
-                best = max(p.dense or 0.0, (prev[1].dense or 0.0) if prev else 0.0)
-                kept = prev[1] if prev else p
-                scores[p.chunk_id] = ((prev[0] if prev else 0.0) + p.score,
-                                      replace(kept, dense=best))
-        for cid, (s, p) in scores.items():
-            if _heading_matches(p, topic):
-                scores[cid] = (s + HEADING_BONUS * max(p.score, 1e-9) * len(topic.queries), p)
-        merged.append({cid: (s, p) for cid, (s, p) in scores.items()
-                       if _is_evidence(s, p.dense or 0.0, p, topic)})
-
-    # Each chunk belongs to the topic where it scores best, so topics do not repeat.
-    best_topic: dict[str, int] = {}
-    for t, scores in enumerate(merged):
-        for cid, (s, _) in scores.items():
-            if cid not in best_topic or s > merged[best_topic[cid]][cid][0]:
-                best_topic[cid] = t
-
     out = []
-    for t, topic in enumerate(topics):
-        ranked = sorted(merged[t].items(), key=lambda kv: (-kv[1][0], kv[0]))
-        own = [kv for kv in ranked if best_topic[kv[0]] == t]
-        # A small index may put every chunk under one topic: then share, rather than
-        # leave a heading empty.
-        chosen = own[:k] if own else ranked[:k]
-        out.append(
-            TopicPassages(
-                topic,
-                [replace(p, rank=i, score=s) for i, (_, (s, p)) in enumerate(chosen, start=1)],
-            )
-        )
+    for topic in topics:
+        answer = ask(topic.question)
+        out.append(TopicPoints(topic, points_of(answer), answer.more,
+                               answer.reason if answer.abstained else ""))
+    best: dict[tuple[str, str], tuple[float, int]] = {}
+    for t, tp in enumerate(out):
+        for p in tp.points:
+            if p.key not in best or p.score > best[p.key][0]:
+                best[p.key] = (p.score, t)
+    for t, tp in enumerate(out):
+        tp.points = [p for p in tp.points if best[p.key][1] == t]
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from assistant.excerpts import Excerpt, add_unique, escape_markdown, from_answer, to_markdown
-from assistant.records import Answer, AnswerSentence, Citation, Passage
+from assistant.records import Answer, AnswerSentence, CatalogueRecord, Citation, Passage
 
 URL = "https://www.gov.uk/government/publications/partnerships-for-better-public-services"
 LICENCE = "Open Government Licence v3.0"
@@ -106,3 +106,55 @@ def test_answer_becomes_one_excerpt_per_citation_and_duplicates_are_skipped():
     assert [e.quote for e in items] == ["Partners share back office costs.", "Reach grows."]
     assert all(e.question == "benefits?" for e in items)
     assert from_answer(Answer(question="x", abstained=True)) == []
+
+
+def test_list_answer_becomes_one_excerpt_per_bullet_with_its_own_citation():
+    bullets = ["Partners share back office costs.", "Reach grows.", "Bids get larger."]
+    answer = Answer(question="What are the benefits?", shape="list", more=3,
+                    sentences=[AnswerSentence(t, n, 1.0) for n, t in enumerate(bullets, 1)],
+                    citations=[_citation(n, t) for n, t in enumerate(bullets, 1)])
+    excerpts = from_answer(answer)
+    assert [e.quote for e in excerpts] == bullets
+    assert [e.chunk_id for e in excerpts] == [c.chunk_id for c in answer.citations]
+    md = to_markdown(excerpts)
+    assert _rendered_quotes(md) == bullets
+    assert md.count("- Page(s): pp. 12-13") == 3
+
+
+def _record(**changes) -> CatalogueRecord:
+    fields = dict(doc_id="pbps", title="Partnerships for *Better* Public Services",
+                  publisher="Department for Digital, Culture, Media & Sport",
+                  published="2018-05-29", licence=LICENCE, url=URL, source="/tmp/pbps.md")
+    fields.update(changes)
+    return CatalogueRecord(**fields)
+
+
+def test_record_answer_becomes_one_record_excerpt_exported_as_labelled_fields():
+    record = _record()
+    answer = Answer(question="Who published the report?", shape="record", records=[record])
+    (excerpt,) = from_answer(answer)
+    assert excerpt.record == record and excerpt.quote == ""
+    assert excerpt.question == "Who published the report?"
+    assert excerpt.text.startswith(CatalogueRecord.LABEL)
+    assert "Department for Digital, Culture, Media & Sport" in excerpt.text
+
+    md = to_markdown([excerpt])
+    assert _rendered_quotes(md) == []  # a record is never dressed up as a quote
+    assert f"{CatalogueRecord.LABEL}:" in md
+    assert "- Publisher: Department for Digital, Culture, Media & Sport" in md
+    assert "- Published: 2018-05-29" in md
+    assert f"- Licence: {LICENCE}" in md
+    assert f"- URL: <{URL}>" in md
+    # Document metadata is text too: it renders literally.
+    html = MarkdownIt("commonmark").render(md)
+    assert "<em>" not in html and "Partnerships for *Better* Public Services" in html
+
+    items: list[Excerpt] = []
+    assert add_unique(items, from_answer(answer)) == 1
+    assert add_unique(items, from_answer(answer)) == 0  # marking it twice adds it once
+
+
+def test_record_without_licence_says_so():
+    md = to_markdown([Excerpt.from_record(_record(licence=None, url=None))])
+    assert "Licence: not stated" in md
+    assert "- URL: /tmp/pbps.md" in md

@@ -12,6 +12,7 @@ from assistant.evaluate import (
     GoldQuestion,
     Labels,
     calibrate_threshold,
+    format_report,
     page_matches,
     parse_gold,
     passage_is_gold,
@@ -182,6 +183,31 @@ def test_score_answer_hand_computed():
     assert (r.gold_citations, r.citations) == (1, 2)
     assert (r.supported_sentences, r.sentences) == (1, 2)
     assert r.verdict == "partly supported"
+
+
+def test_list_answer_support_counts_bullets():
+    """Each bullet of a list answer is one sentence: support is bullets from the evidence."""
+    points = ("Partners share back office costs.", "Bids get larger.", "Staff learn faster.")
+    gold = GoldQuestion("What are the benefits?", "review.pdf", ("6",), points)
+    passages = [_passage(1, "c1", 6, " ".join(points)),
+                _passage(2, "c2", 5, "Budgets are set yearly.")]
+    bullets = [*points[:2], "Budgets are set yearly."]
+    chunk = {points[0]: ("c1", 6), points[1]: ("c1", 6), bullets[2]: ("c2", 5)}
+    answer = Answer(
+        question=gold.question, passages=passages, shape="list",
+        sentences=[AnswerSentence(t, n, 1.0) for n, t in enumerate(bullets, start=1)],
+        citations=[_citation(n, *chunk[t], t) for n, t in enumerate(bullets, start=1)],
+    )
+    r = score_answer(gold, answer, Labels())
+    assert (r.supported_sentences, r.sentences) == (2, 3)
+    assert (r.gold_citations, r.citations) == (2, 3)
+    assert r.verdict == "partly supported"
+    assert summarise([r]).answer_support == pytest.approx(2 / 3)
+    assert "bullets 2/3 supported" in format_report([r], summarise([r]))
+
+    answer.sentences, answer.citations = answer.sentences[:2], answer.citations[:2]
+    r = score_answer(gold, answer, Labels())
+    assert (r.supported_sentences, r.sentences, r.verdict) == (2, 2, "ok")
 
 
 def test_summary_rates_hand_computed():

@@ -1,107 +1,131 @@
-"""Topic digests are computed from the index: merged, de-duplicated, strongest first."""
+"""Topic digests are the points the documents state: cited sentences, not passages."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.records import Passage
-from assistant.topics import TOPICS, Topic, topic_passages
-from tests.corpus.pdfgen import make_report_pdf
+from assistant.records import Answer, AnswerSentence, Citation
+from assistant.shapes import classify
+from assistant.topics import TOPICS, Topic, topic_points
+from tests.corpus.pdfgen import DEFAULT_PAGES, make_report_pdf
 
 
-def _p(chunk_id: str, score: float, section: str = "Body", dense: float = 0.9,
-       text: str = "") -> Passage:
-    return Passage(
-        rank=1, chunk_id=chunk_id, doc_id="d", title="T", source="s", url=None, page_start=1,
-        page_end=1, pages_label="p. 1", section=[section], score=score,
-        text=text or f"text {chunk_id}", dense=dense,
-    )
+def _citation(n: int, doc: str, quote: str) -> Citation:
+    return Citation(n=n, doc_id=doc, chunk_id=f"{doc}:{n}", title=f"Title of {doc}",
+                    source=f"/d/{doc}.pdf", url=None, page_start=n, page_end=n,
+                    pages_label=f"p. {n}", section=["Body"], quote=quote)
 
 
-def test_chunks_found_by_several_queries_rank_first_and_no_chunk_repeats():
-    topics = (Topic("A", "", ("a1", "a2")), Topic("B", "", ("b1", "b2")))
-    results = {
-        "a1": [_p("x", 0.30), _p("y", 0.20)],
-        "a2": [_p("y", 0.20), _p("z", 0.10)],  # y: found twice -> 0.40 beats x 0.30
-        "b1": [_p("x", 0.50), _p("w", 0.10)],  # x fits B better than A
-        "b2": [_p("w", 0.05)],
+def _list_answer(question: str, points: list[tuple[str, str, float]], more: int = 0) -> Answer:
+    """A list answer whose bullets are ``(doc, sentence, score)``, one citation each."""
+    answer = Answer(question=question, shape="list", more=more)
+    for n, (doc, text, score) in enumerate(points, start=1):
+        answer.citations.append(_citation(n, doc, text))
+        answer.sentences.append(AnswerSentence(text, n, score))
+    return answer
+
+
+def test_every_topic_question_is_asked_as_a_list_question():
+    assert [t.name for t in TOPICS] == ["Benefits", "Challenges", "Recommendations"]
+    for topic in TOPICS:
+        assert classify(topic.question).shape == "list", topic.question
+
+
+def test_points_keep_their_citations_and_are_grouped_by_document():
+    answers = {
+        "q": _list_answer("q", [("a", "Reach grew.", 1.0), ("a", "Costs fell.", 0.9),
+                                ("b", "Trust rose.", 0.8)], more=2),
     }
-    out = topic_passages(lambda q, n: results[q], k=2, topics=topics)
-    a, b = out
-    assert [p.chunk_id for p in a.passages] == ["y", "z"]
-    assert [p.chunk_id for p in b.passages] == ["x", "w"]
-    assert [p.rank for p in a.passages] == [1, 2]
-    assert a.passages[0].score > a.passages[1].score
+    (out,) = topic_points(answers.__getitem__, topics=(Topic("Benefits", "q"),))
+    assert [p.text for p in out.points] == ["Reach grew.", "Costs fell.", "Trust rose."]
+    assert all(p.citation.quote == p.text for p in out.points)
+    assert [(title, [p.text for p in pts]) for title, pts in out.by_document()] == [
+        ("Title of a", ["Reach grew.", "Costs fell."]), ("Title of b", ["Trust rose."])]
+    assert out.more == 2
 
 
-def test_heading_naming_the_topic_lifts_a_passage():
-    topics = (Topic("Challenges", "", ("q",), ("challeng",)),)
-    hits = [_p("plain", 0.30), _p("headed", 0.25, section="3 Challenges")]
-    out = topic_passages(lambda q, n: hits, k=1, topics=topics)
-    assert [p.chunk_id for p in out[0].passages] == ["headed"]
+def test_a_topic_the_documents_do_not_cover_says_so():
+    topic = Topic("Challenges", "q")
+    abstained = Answer(question="q", shape="list", abstained=True,
+                       reason="no sentence states a point on this")
+    (out,) = topic_points(lambda q: abstained, topics=(topic,))
+    assert out.points == [] and out.by_document() == []
+    assert out.reason == "no sentence states a point on this"
+    assert topic.none_found == "No points on challenges were found in the indexed documents."
 
 
-def test_topic_is_never_left_empty_when_it_shares_all_its_chunks():
-    topics = (Topic("A", "", ("a",)), Topic("B", "", ("b",)))
-    results = {"a": [_p("only", 0.9)], "b": [_p("only", 0.1)]}
-    a, b = topic_passages(lambda q, n: results[q], k=3, topics=topics)
-    assert [p.chunk_id for p in a.passages] == ["only"]
-    assert [p.chunk_id for p in b.passages] == ["only"]
+def test_a_sentence_found_by_two_topics_stays_where_it_scored_best():
+    shared = "Procurement rules were a barrier."
+    answers = {
+        "benefits?": _list_answer("benefits?", [("a", "Reach grew.", 2.0), ("a", shared, 0.6)]),
+        "challenges?": _list_answer("challenges?", [("a", shared, 1.8)]),
+    }
+    benefits, challenges = topic_points(
+        answers.__getitem__,
+        topics=(Topic("Benefits", "benefits?"), Topic("Challenges", "challenges?")))
+    assert [p.text for p in benefits.points] == ["Reach grew."]
+    assert [p.text for p in challenges.points] == [shared]
 
 
-def test_passages_without_evidence_for_the_topic_are_left_out():
-    """Below-average fused score, weak similarity, or neither the topic's words nor a
-    strong similarity: not shown under the topic (and no other topic takes their place)."""
-    topic = Topic("Benefits", "", ("q",), evidence_stems=("benefit",))
-    hits = [
-        _p("named", 0.8, dense=0.50, text="The benefits of sharing staff."),
-        _p("strong", 0.6, dense=0.70, text="Partnerships widened their reach."),
-        _p("negative", -5.3, dense=0.14, text="Updates to this page. Published 29 May 2018"),
-        _p("below_average", -0.2, dense=0.55, text="Their benefits were unclear."),
-        _p("weak", 0.9, dense=0.30, text="A benefit of the doubt."),
-        _p("generic", 1.5, dense=0.59, text="Request an accessible format."),
-    ]
-    (out,) = topic_passages(lambda q, n: hits, k=6, topics=(topic,))
-    assert sorted(p.chunk_id for p in out.passages) == ["named", "strong"]
-    assert all(p.score > 0 for p in out.passages)
-
-
-def test_each_passage_reports_its_best_similarity_to_the_topic_queries():
-    topic = Topic("A", "", ("a1", "a2"))
-    results = {"a1": [_p("x", 0.5, dense=0.55)], "a2": [_p("x", 0.4, dense=0.72)]}
-    (out,) = topic_passages(lambda q, n: results[q], k=1, topics=(topic,))
-    assert out.passages[0].dense == 0.72
-    assert abs(out.passages[0].score - 0.9) < 1e-9
-
-
-def test_empty_index_gives_empty_topics():
-    out = topic_passages(lambda q, n: [], k=3)
-    assert [t.name for t in out] == ["Benefits", "Challenges", "Recommendations"]
-    assert all(t.passages == [] for t in out)
-
-
-@pytest.mark.integration
-def test_topics_from_a_real_index_come_from_the_matching_sections(
-    tmp_path, monkeypatch, real_embedder
-):
-    """Over a real report PDF, each topic surfaces its own section of the report."""
+def _index(tmp_path, monkeypatch, real_embedder, pages):
     import index.builder
     from assistant.service import Assistant
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    make_report_pdf(docs / "report.pdf")
+    make_report_pdf(docs / "report.pdf", pages)
     monkeypatch.setattr(index.builder, "BUNDLED_DIR", docs)  # keep the index small
     assistant = Assistant.open(tmp_path / "index", embedder=real_embedder)
     assistant.index()
-    out = assistant.topics(k=2)
+    return assistant
+
+
+@pytest.mark.integration
+def test_topics_from_a_real_index_are_the_points_of_the_matching_chapters(
+    tmp_path, monkeypatch, real_embedder
+):
+    """Over a real report PDF, each topic lists sentences of its own chapter, cited with
+    page and section, each verbatim in its source, none repeated across topics."""
+    assistant = _index(tmp_path, monkeypatch, real_embedder, DEFAULT_PAGES)
+    out = assistant.topics()
     assert [t.name for t in out] == [t.name for t in TOPICS]
+    seen = []
     for topic in out:
-        assert topic.passages, topic.name
-        top = topic.passages[0]
-        assert topic.name in top.section_path, (topic.name, top.section_path)
-        assert top.pages_label  # citations carry the page
-    ids = [p.chunk_id for t in out for p in t.passages]
-    assert len(ids) == len(set(ids))
-    # Every passage shown is above average for its topic and similar to its queries.
-    assert all(p.score > 0 and p.dense >= 0.45 for t in out for p in t.passages)
+        assert topic.points, topic.name
+        for p in topic.points:
+            c = p.citation
+            assert topic.name in c.section_path, (topic.name, c.section_path, p.text)
+            assert c.pages_label and c.title
+            view = assistant.chunk_view(c.chunk_id)
+            assert view is not None and p.text in view.text
+            seen.append(p.text)
+    assert len(seen) == len(set(seen))
+    # Points, not passages: each is one sentence, shorter than its chapter.
+    assert all(p.text.count(". ") == 0 for t in out for p in t.points)
+
+
+@pytest.mark.integration
+def test_a_report_without_recommendations_shows_none_under_that_topic(
+    tmp_path, monkeypatch, real_embedder
+):
+    no_recommendations = [page for page in DEFAULT_PAGES if "Recommend" not in page[0]]
+    assistant = _index(tmp_path, monkeypatch, real_embedder, no_recommendations)
+    by_name = {t.name: t for t in assistant.topics()}
+    assert by_name["Benefits"].points and by_name["Challenges"].points
+    assert by_name["Recommendations"].points == []
+
+
+@pytest.mark.integration
+def test_topics_on_the_bundled_page_never_show_its_self_descriptions(tmp_path, real_embedder):
+    """The bundled GOV.UK page describes the report ("This report explores the need to
+    partner, the benefits and challenges..."): that is no benefit, challenge or
+    recommendation. Its one real point is a benefit."""
+    from assistant.service import Assistant
+
+    assistant = Assistant.open(tmp_path / "index", embedder=real_embedder)
+    assistant.index()
+    out = assistant.topics()
+    texts = [p.text for t in out for p in t.points]
+    assert not [t for t in texts if "report" in t.lower()], texts
+    benefits = next(t for t in out if t.name == "Benefits")
+    assert any("strategic partnerships" in p.text for p in benefits.points), texts

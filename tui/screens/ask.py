@@ -49,8 +49,7 @@ def render_answer(answer: Answer, note: bool = True) -> Text:
         return out
     if answer.shape == "record":
         for r in answer.records:
-            out.append("Catalogue record (from the document's manifest, not its text)\n",
-                       style="bold")
+            out.append(f"{r.LABEL}\n", style="bold")
             for label, value in r.fields():
                 out.append(f"  {label + ':':<11}", style="bold")
                 out.append_text(literal(value))

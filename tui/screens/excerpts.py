@@ -47,8 +47,9 @@ class ExcerptsScreen(Screen):
     def refresh_list(self) -> None:
         items = self.app.excerpts
         entries = [
-            Entry(e.chunk_id or "", "", e.title, e.pages_label, list(e.section), e.quote,
-                  marker=f"{i}.", quotes=[e.quote], item=e)
+            Entry(e.chunk_id or "", "", e.title,
+                  "catalogue record" if e.record is not None else e.pages_label,
+                  list(e.section), e.text, marker=f"{i}.", quotes=[e.text], item=e)
             for i, e in enumerate(items, start=1)
         ]
         self.query_one("#excerpts", PassageList).set_groups(

@@ -1,4 +1,4 @@
-"""Topics: what the indexed documents say on Benefits, Challenges and Recommendations."""
+"""Topics: the points the indexed documents state on Benefits, Challenges, Recommendations."""
 
 from __future__ import annotations
 
@@ -15,17 +15,35 @@ from textual.worker import get_current_worker
 from tui.jobs import deliver, describe_error
 from tui.messages import SourceRequest
 from tui.screens.ask import entry_excerpt
-from tui.widgets.passage_list import PassageList, entry_from_passage
+from tui.widgets.literal import literal, query_terms
+from tui.widgets.passage_list import Entry, PassageList
 
 if TYPE_CHECKING:
-    from assistant.topics import TopicPassages
+    from assistant.topics import TopicPoint, TopicPoints
     from tui.app import MutualsApp
 
-PER_TOPIC = 3
+
+def point_entry(point: TopicPoint, marker: str) -> Entry:
+    """A point as a list row: where it is (page, section), then the whole sentence."""
+    c = point.citation
+    return Entry(c.chunk_id, c.doc_id, c.title, c.pages_label, list(c.section), point.text,
+                 marker=marker, quotes=[c.quote], item=c, show_title=False, whole=True)
+
+
+def topics_status(topics: list[TopicPoints]) -> str:
+    """One line: how many points under each topic, from how many documents."""
+    total = sum(len(t.points) for t in topics)
+    docs = {p.citation.doc_id for t in topics for p in t.points}
+    counts = " · ".join(f"{t.name} {len(t.points)}" for t in topics)
+    if not total:
+        return f"No points found in the indexed documents ({counts})."
+    return (f"{total} point{'s' if total != 1 else ''} from {len(docs)} document"
+            f"{'s' if len(docs) != 1 else ''}: {counts}; each a cited sentence of the "
+            "documents.")
 
 
 class TopicsScreen(Screen):
-    """The strongest passages under each topic, computed from the index."""
+    """The points under each topic, grouped by document, computed from the index."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -38,11 +56,13 @@ class TopicsScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.topics: list[TopicPassages] = []
+        self.topics: list[TopicPoints] = []
+        self._question_of: dict[int, str] = {}  # id(citation) -> the topic's question
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label(Text("Finding the strongest passages for each topic…"), id="topics-status")
+        yield Label(Text("Finding the points the documents make on each topic…"),
+                    id="topics-status")
         yield PassageList(id="topics")
         yield Footer(compact=True)
 
@@ -63,7 +83,7 @@ class TopicsScreen(Screen):
             if worker.is_cancelled:
                 return
         try:
-            topics = self.app.assistant.topics(k=PER_TOPIC)
+            topics = self.app.assistant.topics()
         except Exception as exc:  # noqa: BLE001
             if not worker.is_cancelled:
                 deliver(self, self.show_failure, describe_error(exc))
@@ -75,18 +95,30 @@ class TopicsScreen(Screen):
         self.query_one("#topics-status", Label).update(Text(f"No topics: {reason}"))
         self.app.error(f"Could not compute topics: {reason}")
 
-    def show_topics(self, topics: list[TopicPassages]) -> None:
+    def show_topics(self, topics: list[TopicPoints]) -> None:
         self.topics = topics
-        total = sum(len(t.passages) for t in topics)
-        self.query_one("#topics-status", Label).update(Text(
-            f"{total} passages with clear evidence; match = similarity to the topic."))
-        groups = [
-            (f"{t.name} — {t.topic.description}",
-             [entry_from_passage(p, marker=f"{t.name[0]}{p.rank}") for p in t.passages])
-            for t in topics
-        ]
-        self.query_one("#topics", PassageList).set_groups(
-            groups, empty="(no passage in the indexed documents speaks clearly to this)")
+        self._question_of = {}
+        self.query_one("#topics-status", Label).update(Text(topics_status(topics)))
+        groups: list[tuple[str, list[Entry | Text]]] = []
+        for t in topics:
+            rows: list[Entry | Text] = []
+            n = 0
+            for title, points in t.by_document():
+                rows.append(literal(title, style="bold underline"))
+                for p in points:
+                    n += 1
+                    rows.append(point_entry(p, f"{t.name[0]}{n}"))
+                    self._question_of[id(p.citation)] = t.question
+            if t.more:
+                rows.append(Text(f"(and {t.more} more in the documents, not shown)",
+                                 style="dim"))
+            if not t.points:
+                rows = [Text(t.topic.none_found, style="dim")]
+            groups.append((f"{t.name} — {t.question}", rows))
+        self.query_one("#topics", PassageList).set_groups(groups)
+
+    def _question(self, entry: Entry) -> str | None:
+        return self._question_of.get(id(entry.item))
 
     @on(OptionList.OptionSelected, "#topics")
     def open_source(self, event: OptionList.OptionSelected) -> None:
@@ -95,12 +127,14 @@ class TopicsScreen(Screen):
             return
         from tui.screens.source import SourceScreen
 
-        self.app.push_screen(SourceScreen(SourceRequest(entry.chunk_id,
-                                                        section=entry.section)))
+        question = self._question(entry)
+        self.app.push_screen(SourceScreen(SourceRequest(
+            entry.chunk_id, terms=query_terms(question or ""), quotes=entry.quotes,
+            question=question, section=entry.section)))
 
     def action_mark(self) -> None:
         entry = self.query_one("#topics", PassageList).current
         if entry is None:
-            self.app.notify("Highlight a passage first.", severity="warning")
+            self.app.notify("Highlight a point first.", severity="warning")
             return
-        self.app.add_excerpts([entry_excerpt(self.app, entry, None)])
+        self.app.add_excerpts([entry_excerpt(self.app, entry, self._question(entry))])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rich.console import Group
@@ -31,6 +32,11 @@ class Entry:
     marker: str = ""
     quotes: list[str] = field(default_factory=list)
     item: object = None  # the Citation or Passage it came from
+    #: False under a heading that already names the document: the first line is then
+    #: the marker and where (pages, section).
+    show_title: bool = True
+    #: Show the whole text (one sentence, say), not a snippet.
+    whole: bool = False
 
     @property
     def where(self) -> str:
@@ -53,17 +59,25 @@ def relevance_label(cosine: float) -> str:
 
 
 def render_entry(e: Entry) -> Group:
-    """Title line, then (indented) where (pages, section, match %) and a snippet; all literal."""
+    """Title line, then (indented) where (pages, section, match %) and a snippet; all literal.
+
+    Without the title (``show_title=False``) the first line is the marker and where.
+    """
     head = Text()
     head.append(f"{e.marker} ", style="bold")
-    head.append_text(literal(e.title, style="bold"))
     where = literal(e.where or "no page or section", style="italic")
     if e.relevance is not None:
         where.append(f"  {relevance_label(e.relevance)}", style="dim")
     snippet = " ".join(e.text.split())
-    if len(snippet) > SNIPPET:
+    if len(snippet) > SNIPPET and not e.whole:
         snippet = snippet[:SNIPPET].rsplit(" ", 1)[0] + "…"
-    body = Text("\n").join([where, literal(snippet, style="dim" if not e.quotes else "")])
+    text = literal(snippet, style="dim" if not e.quotes else "")
+    if e.show_title:
+        head.append_text(literal(e.title, style="bold"))
+        body = Text("\n").join([where, text])
+    else:
+        head.append_text(where)
+        body = text
     return Group(head, Padding(body, (0, 0, 0, 4)))
 
 
@@ -97,21 +111,29 @@ class PassageList(OptionList):
         box.focus()
         box.insert_text_at_cursor(event.character)
 
-    def set_groups(self, groups: list[tuple[str, list[Entry]]], empty: str = "") -> None:
-        """Replace the list with ``(heading, entries)`` groups."""
+    def set_groups(self, groups: Sequence[tuple[str, Sequence[Entry | Text]]],
+                   empty: str = "") -> None:
+        """Replace the list with ``(heading, rows)`` groups.
+
+        A row is an ``Entry``, or a ``Text`` shown as is and not selectable (a
+        sub-heading, a note); a group with no rows shows ``empty``.
+        """
         self.clear_options()
         self.entries = {}
         options: list[Option] = []
-        for g, (heading, entries) in enumerate(groups):
+        for g, (heading, rows) in enumerate(groups):
             options.append(Option(Text(heading, style="bold reverse"), id=f"h{g}",
                                   disabled=True))
-            if not entries:
+            if not rows:
                 options.append(Option(Text(empty or "(nothing)", style="dim"), id=f"e{g}",
                                       disabled=True))
-            for i, e in enumerate(entries):
+            for i, row in enumerate(rows):
+                if not isinstance(row, Entry):
+                    options.append(Option(row, id=f"s{g}-{i}", disabled=True))
+                    continue
                 oid = f"o{g}-{i}"
-                self.entries[oid] = e
-                options.append(Option(render_entry(e), id=oid))
+                self.entries[oid] = row
+                options.append(Option(render_entry(row), id=oid))
         self.add_options(options)
         first = next((i for i, o in enumerate(options) if not o.disabled), None)
         self.highlighted = first
