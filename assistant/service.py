@@ -239,7 +239,7 @@ class Assistant:
         from corpus.manifest import BUNDLED_DIR
 
         bundled = str(BUNDLED_DIR)
-        if all(d.source.startswith(bundled) for d in snap.documents()):
+        if all(d.source.startswith(bundled) for d in snap.documents_by_id.values()):
             return ("Only the report's GOV.UK summary page is bundled. To search the report "
                     "itself, add it: `assistant index report.pdf` (or `assistant sync` "
                     "where there is a network).")
