@@ -1,7 +1,8 @@
 """Speed (issue 6): cold start, warm answers, indexing, scale — each beside its reference.
 
-    python benchmarks/speed.py [--only cold,warm,index,scale] [--runs 15] [--docs 1000]
-                               [--scale 200000] [--index-runs 1]
+    python benchmarks/speed.py [--only cold,warm,lists,index,scale] [--runs 15]
+                               [--docs 1000] [--scale 200000] [--index-runs 1]
+                               [--rounds 5] [--profile 0]
 
 Every figure is a ratio measured side by side in this one run on this machine:
 
@@ -9,6 +10,10 @@ Every figure is a ratio measured side by side in this one run on this machine:
   against ``python -c "import numpy, faiss"`` (runs alternate);
 * warm answers: ``Assistant.ask`` p50/p95 on a 20,000-chunk index against a raw
   sentence-transformers encode of one short query, in the same process (blocks alternate);
+  answered and abstained questions reported apart (most CISI questions abstain there);
+* list answers: on report-shaped documents (the list and answer-quality fixtures and the
+  bundled page), warm ``Assistant.ask`` p50 of answered list questions against answered
+  single-fact questions, asked interleaved in the same rounds (issue 10: ≤ 2×);
 * indexing: ``assistant index`` over 1,000 text files against sentence-transformers
   encoding the same chunks alone; plus agreement of the two encoders on those chunks
   (cosine, and identical top-10 rankings for the 112 CISI queries);
@@ -158,6 +163,7 @@ def warm(fast) -> None:  # noqa: ANN001
     for q in questions[:5]:
         assistant.ask(q), st.encode_query(SHORT_QUERY)
     t_ask, t_st, abstained = [], [], 0
+    kinds: list[str] = []
     i = 0
     # Alternate blocks, so both see the same machine load; single calls alternating would
     # let each library's idle worker threads (torch's OpenMP, OpenBLAS) slow the other.
@@ -176,6 +182,7 @@ def warm(fast) -> None:  # noqa: ANN001
             if j >= 2:
                 t_ask.append(time.perf_counter() - t0)
                 abstained += ans.abstained
+                kinds.append(outcome(ans))
     a50, a95 = pct(t_ask, 50) * 1e3, pct(t_ask, 95) * 1e3
     s50, s95 = pct(t_st, 50) * 1e3, pct(t_st, 95) * 1e3
     log(f"  ask: p50 {a50:.1f} ms p95 {a95:.1f} ms over {len(t_ask)} questions "
@@ -185,7 +192,145 @@ def warm(fast) -> None:  # noqa: ANN001
     record("warm ask p95 (20k chunks)", f"{a95:.1f} ms", f"{s50:.1f} ms ST encode p50",
            a95 / s50, "≤ 3×", a95 / s50 <= 3.0)
     log(f"  (against the ST encode's own p95, {s95:.1f} ms: {a95 / s95:.2f}×)")
+    groups = by_outcome(t_ask, kinds)
+    for name, ts in groups.items():
+        log(f"  {name}: {spread(ts)}")
+        RESULTS.append([f"warm ask, {name} (20k chunks)",
+                        f"p50 {pct(ts, 50) * 1e3:.1f} / p95 {pct(ts, 95) * 1e3:.1f} ms "
+                        f"(n={len(ts)})", f"{s50:.1f} ms ST encode p50",
+                        f"{pct(ts, 50) * 1e3 / s50:.2f}×", "—", "—"])
     assistant.snapshot().close()
+
+
+# -- list answers against fact answers -------------------------------------------------
+
+def outcome(answer) -> str:  # noqa: ANN001 - assistant.records.Answer
+    """The path an answer took: "<shape> answered" or "abstained"."""
+    return "abstained" if answer.abstained else f"{answer.shape} answered"
+
+
+def by_outcome(times: list[float], kinds: list[str]) -> dict[str, list[float]]:
+    """Times grouped by outcome: list answered, fact answered, others, abstained last."""
+    groups: dict[str, list[float]] = {}
+    for t, k in zip(times, kinds, strict=True):
+        groups.setdefault(k, []).append(t)
+    order = ["list answered", "fact answered", "record answered", "abstained"]
+    return dict(sorted(groups.items(), key=lambda kv: (
+        order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+
+
+def spread(ts: list[float]) -> str:
+    return (f"p50 {pct(ts, 50) * 1e3:.1f} ms p95 {pct(ts, 95) * 1e3:.1f} ms "
+            f"(n={len(ts)}, min {min(ts) * 1e3:.1f}, max {max(ts) * 1e3:.1f})")
+
+
+def interleave(a: list, b: list) -> list:
+    """``a`` and ``b`` merged so each is spread evenly through the result."""
+    keyed = [((i + 0.5) / len(a), 0, x) for i, x in enumerate(a)]
+    keyed += [((i + 0.5) / len(b), 1, x) for i, x in enumerate(b)]
+    return [x for *_, x in sorted(keyed, key=lambda k: k[:2])]
+
+
+def report_corpus() -> Path:
+    """The list fixtures, the bundled page and the answer-quality fixtures, in one folder."""
+    from lists import make_list_corpus
+    from make_quality_corpus import make_corpus
+
+    return make_corpus(make_list_corpus(WORK / "reports" / "docs"))
+
+
+def list_answers(fast, rounds: int, profile: int) -> None:  # noqa: ANN001
+    from common import fresh_build, real_embedder
+    from lists import load_list_gold
+    from make_quality_corpus import QUESTIONS
+
+    from assistant.config import Settings
+    from assistant.evaluate import load_gold
+    from assistant.service import Assistant
+
+    log("\n## List answers vs fact answers: warm Assistant.ask on report-shaped documents")
+    docs = report_corpus()
+    settings = Settings(index_dir=WORK / "reports" / "index")
+    t0 = time.perf_counter()
+    report = fresh_build(settings.index_dir, real_embedder(), [docs])
+    log(f"  {len([p for p in docs.iterdir() if p.name != 'manifest.toml'])} documents "
+        f"(list and answer-quality fixtures, the bundled page) indexed afresh in "
+        f"{time.perf_counter() - t0:.1f} s: {report.chunks:,} chunks")
+    list_qs = [q.question for q in load_list_gold().questions if not q.uncovered]
+    fact_qs = [g.question for g in load_gold(QUESTIONS)]
+    assistant = Assistant(settings, fast)
+    assistant.warm_up()
+    order = interleave(list_qs, fact_qs)
+    for q in order[:10]:
+        assistant.ask(q)
+    times: list[float] = []
+    kinds: list[str] = []
+    first: dict[str, list[float]] = {}  # round 1: per-snapshot section caches still cold
+    abstained_shapes: dict[str, int] = {}
+    kind_of: dict[str, str] = {}
+    for r in range(rounds):
+        for q in order:
+            t0 = time.perf_counter()
+            ans = assistant.ask(q)
+            t = time.perf_counter() - t0
+            times.append(t)
+            kinds.append(outcome(ans))
+            kind_of[q] = kinds[-1]
+            if ans.abstained:
+                abstained_shapes[ans.shape] = abstained_shapes.get(ans.shape, 0) + 1
+            if r == 0:
+                first.setdefault(kinds[-1], []).append(t)
+    log(f"  {len(list_qs)} list questions (covered) and {len(fact_qs)} answer-quality "
+        f"questions, asked interleaved, {rounds} rounds; grouped by the answer's shape:")
+    groups = by_outcome(times, kinds)
+    for name, ts in groups.items():
+        shapes = (" (" + ", ".join(f"{n} {k}-shaped" for k, n in abstained_shapes.items())
+                  + ")") if name == "abstained" else ""
+        log(f"  {name}: {spread(ts)}; first round p50 {pct(first[name], 50) * 1e3:.1f} ms"
+            + shapes)
+    lst, fct = groups.get("list answered"), groups.get("fact answered")
+    for name in ("list answered", "fact answered", "abstained"):
+        ts = groups.get(name)
+        if ts:
+            RESULTS.append([f"warm ask, {name} (reports)",
+                            f"p50 {pct(ts, 50) * 1e3:.1f} / p95 {pct(ts, 95) * 1e3:.1f} ms",
+                            f"n={len(ts)}", "—", "—", "—"])
+    if lst and fct:
+        l50, f50 = pct(lst, 50) * 1e3, pct(fct, 50) * 1e3
+        record("warm ask p50, list vs fact answered", f"{l50:.1f} ms",
+               f"{f50:.1f} ms fact answered p50", l50 / f50, "≤ 2×", l50 / f50 <= 2.0)
+        log(f"  (p95: {pct(lst, 95) * 1e3:.1f} ms vs {pct(fct, 95) * 1e3:.1f} ms, "
+            f"{pct(lst, 95) / pct(fct, 95):.2f}×)")
+    if profile:
+        profile_asks(assistant, kind_of, profile)
+    assistant.snapshot().close()
+
+
+def profile_asks(assistant, kind_of: dict[str, str], top: int) -> None:  # noqa: ANN001
+    """cProfile over one more round, list and fact answers apart: the top costs of each."""
+    import cProfile
+    import pstats
+
+    for kind in ("list answered", "fact answered"):
+        questions = [q for q, k in kind_of.items() if k == kind]
+        if not questions:
+            continue
+        prof = cProfile.Profile()
+        for q in questions:
+            prof.enable()
+            assistant.ask(q)
+            prof.disable()
+        stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+        rows = [(ct, tt, nc, f"{Path(file).name}:{line}:{fn}")
+                for (file, line, fn), (_cc, nc, tt, ct, _callers) in stats.items()]
+        n = len(questions)
+        log(f"\n  cProfile, {kind}, {n} questions (ms per question, profiler overhead "
+            "included):")
+        for key, label in ((0, "cumulative"), (1, "own time")):
+            log(f"    top {top} by {label}:")
+            for ct, tt, nc, where in sorted(rows, key=lambda r: -r[key])[:top]:
+                log(f"      {ct * 1e3 / n:8.2f} cum {tt * 1e3 / n:8.2f} own "
+                    f"{nc / n:8.1f} calls  {where}")
 
 
 # -- indexing --------------------------------------------------------------------------
@@ -422,11 +567,15 @@ def scale(sizes: list[int], fast) -> None:  # noqa: ANN001
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="cold,warm,index,scale")
+    ap.add_argument("--only", default="cold,warm,lists,index,scale")
     ap.add_argument("--runs", type=int, default=15, help="cold-start runs of each command")
     ap.add_argument("--docs", type=int, default=1000, help="text files to index")
     ap.add_argument("--index-runs", type=int, default=1)
     ap.add_argument("--scale", default="20000,200000")
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="rounds of the list and fact questions (lists section)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="lists section: cProfile one more round, print the top N costs")
     args = ap.parse_args()
     only = set(args.only.split(","))
     WORK.mkdir(parents=True, exist_ok=True)
@@ -439,6 +588,8 @@ def main() -> int:
         cold(args.runs)
     if "warm" in only:
         warm(fast)
+    if "lists" in only:
+        list_answers(fast, args.rounds, args.profile)
     if "index" in only:
         indexing(args.docs, args.index_runs, fast)
     if "scale" in only:
