@@ -21,10 +21,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.integration
 def test_first_ask_prints_one_line_while_the_model_is_prepared(tmp_path):
-    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"),
+    env = dict(os.environ, HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"),
                ASSISTANT_ENCODER_CACHE=str(tmp_path / "encoders"), PYTHONWARNINGS="default")
-    for var in ("HF_HUB_DISABLE_PROGRESS_BARS", "TRANSFORMERS_VERBOSITY"):
+    for var in ("HF_HUB_DISABLE_PROGRESS_BARS", "TRANSFORMERS_VERBOSITY",
+                "ORT_DISABLE_TELEMETRY", "ORT_TELEMETRY_DISABLED"):
         env.pop(var, None)
     proc = subprocess.run(
         [sys.executable, "-m", "assistant", "ask",
@@ -37,3 +38,7 @@ def test_first_ask_prints_one_line_while_the_model_is_prepared(tmp_path):
         "No index yet: indexing the bundled documents (first run only)…", PREPARING], lines
     assert "Sources:" in proc.stdout
     assert any((tmp_path / "encoders").iterdir())  # the export was really made
+    # ONNX Runtime's telemetry is off: no device id written anywhere under the home or
+    # cache folders (issue 13, item 16).
+    assert not list(tmp_path.rglob("deviceid")), list(tmp_path.rglob("deviceid"))
+    assert not list(tmp_path.rglob("DeveloperTools"))
