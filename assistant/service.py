@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.answer import AnswerParams, compose
+from assistant.answer import AnswerParams, compose, only_headings
 from assistant.catalogue import record_answer
 from assistant.config import Settings
 from assistant.followup import resolve as resolve_followup
@@ -216,7 +216,10 @@ class Assistant:
         hits = hybrid_search(snap, qv, question, wanted, self._fusion(),
                              list(doc_ids) if doc_ids else None)
         stored = snap.store.chunks([h.row for h in hits])
-        passages = to_passages(snap, hits[:k], stored)
+        # Passages shown as evidence: not those that are only a heading or page furniture.
+        passages = [p for p, h in zip(to_passages(snap, hits[:k], stored), hits[:k],
+                                      strict=True)
+                    if not only_headings(stored[h.row])]
         if shape.shape == "record":
             answer = record_answer(snap, question, passages)
             if answer is not None:
