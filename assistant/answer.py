@@ -84,10 +84,11 @@ def _is_heading_like(text: str, section: list[str], min_words: int) -> bool:
     return any(stripped == h.strip() for h in section)
 
 
-def only_headings(sc: StoredChunk, min_words: int = 5) -> bool:
-    """Whether a chunk holds nothing but headings and short furniture ("Documents",
-    "Updates to this page Published 29 May 2018"): not evidence to show anyone."""
-    section = [s.strip() for s in sc.chunk.section]
+def only_headings(sc: StoredChunk, title: str = "", min_words: int = 5) -> bool:
+    """Whether a chunk holds nothing but headings, its document's title and short
+    furniture ("Documents", "Updates to this page Published 29 May 2018"): not evidence
+    to show anyone."""
+    section = [s.strip() for s in [*sc.chunk.section, title] if s]
     return all(_is_heading_like(s.text, section, min_words) for s in sc.chunk.sentences)
 
 

@@ -219,7 +219,7 @@ class Assistant:
         # Passages shown as evidence: not those that are only a heading or page furniture.
         passages = [p for p, h in zip(to_passages(snap, hits[:k], stored), hits[:k],
                                       strict=True)
-                    if not only_headings(stored[h.row])]
+                    if not only_headings(stored[h.row], p.title)]
         if shape.shape == "record":
             answer = record_answer(snap, question, passages)
             if answer is not None:
