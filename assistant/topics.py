@@ -68,6 +68,8 @@ class TopicPoints:
     """Points the list answer found but did not show (``Answer.more``)."""
     reason: str = ""
     """Why there are none, when the answer abstained (``Answer.reason``)."""
+    note: str = ""
+    """The answer's hint on what is indexed, when it abstained (``Answer.note``)."""
 
     @property
     def name(self) -> str:
@@ -107,7 +109,8 @@ def topic_points(ask: AskFn, topics: Sequence[Topic] = TOPICS) -> list[TopicPoin
     for topic in topics:
         answer = ask(topic.question)
         out.append(TopicPoints(topic, points_of(answer), answer.more,
-                               answer.reason if answer.abstained else ""))
+                               answer.reason if answer.abstained else "",
+                               answer.note if answer.abstained else ""))
     best: dict[tuple[str, str], tuple[float, int]] = {}
     for t, tp in enumerate(out):
         for p in tp.points:

@@ -9,11 +9,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 #: (title, help, action run on the app; "screen." actions run on the current screen)
 COMMANDS: list[tuple[str, str, str]] = [
     ("Ask a question", "Go to the question box", "ask"),
-    ("Topics", "Benefits, Challenges and Recommendations from the documents", "topics"),
+    ("Topics", "The points the documents state on Benefits, Challenges, Recommendations",
+     "topics"),
     ("Excerpts", "The excerpts marked so far", "excerpts"),
     ("Documents", "Indexed documents and sources (maintainers)", "documents"),
     ("Help", "Keys of every screen", "help"),
-    ("Mark answer as excerpt", "One excerpt per citation of the last answer", "mark_answer"),
+    ("Mark answer as excerpt", "One excerpt per bullet or citation of the last answer",
+     "mark_answer"),
     ("Mark highlighted source as excerpt", "The source or passage under the cursor",
      "screen.mark"),
     ("Export excerpts to Markdown", "Write the excerpts list to a .md file", "export_excerpts"),
@@ -24,7 +26,7 @@ COMMANDS: list[tuple[str, str, str]] = [
      "sync_govuk"),
     ("Cancel indexing", "Stop a running reindex; the old index stays live", "cancel_indexing"),
     ("Remove highlighted excerpt", "In the excerpts list", "screen.delete"),
-    ("Recompute topics", "In topics: run the topic queries again", "screen.refresh_topics"),
+    ("Recompute topics", "In topics: ask the topic questions again", "screen.refresh_topics"),
     ("Previous passage", "In a source: the passage before", "screen.move(-1)"),
     ("Next passage", "In a source: the passage after", "screen.move(1)"),
 ]

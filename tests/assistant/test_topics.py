@@ -47,10 +47,11 @@ def test_points_keep_their_citations_and_are_grouped_by_document():
 def test_a_topic_the_documents_do_not_cover_says_so():
     topic = Topic("Challenges", "q")
     abstained = Answer(question="q", shape="list", abstained=True,
-                       reason="no sentence states a point on this")
+                       reason="no sentence states a point on this", note="Add the report.")
     (out,) = topic_points(lambda q: abstained, topics=(topic,))
     assert out.points == [] and out.by_document() == []
     assert out.reason == "no sentence states a point on this"
+    assert out.note == "Add the report."  # what is indexed, when that is why
     assert topic.none_found == "No points on challenges were found in the indexed documents."
 
 

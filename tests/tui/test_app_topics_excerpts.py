@@ -103,6 +103,24 @@ async def test_a_topic_the_documents_do_not_cover_says_so(tmp_path, monkeypatch,
         assert "Recommendations 0" in shown(app.screen.query_one("#topics-status", Label))
 
 
+async def test_topics_on_the_bundled_page_alone_say_what_is_indexed(tmp_path, real_embedder):
+    from assistant.service import Assistant
+
+    assistant = Assistant.open(tmp_path / "index", embedder=real_embedder)
+    assistant.index()  # the bundled GOV.UK summary page only
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await settle(app, pilot)
+        groups = _groups(app.screen.query_one("#topics", PassageList))
+        points = [e for rows in groups.values() for e in _points(rows)]
+        assert points and not [e for e in points if "report" in e.text.lower()]
+        status = shown(app.screen.query_one("#topics-status", Label))
+        assert status.count("Only the report's GOV.UK summary page is bundled") == 1
+        assert "assistant index report.pdf" in status
+
+
 async def test_mark_list_answer_and_passage_then_export_markdown_and_copy(assistant, tmp_path):
     app = make_app(assistant)
     async with app.run_test(size=(120, 40)) as pilot:

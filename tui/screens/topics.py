@@ -31,15 +31,20 @@ def point_entry(point: TopicPoint, marker: str) -> Entry:
 
 
 def topics_status(topics: list[TopicPoints]) -> str:
-    """One line: how many points under each topic, from how many documents."""
+    """How many points under each topic, from how many documents; then, when a topic
+    found none, the hint on what is indexed (only the bundled summary page, say)."""
     total = sum(len(t.points) for t in topics)
     docs = {p.citation.doc_id for t in topics for p in t.points}
     counts = " · ".join(f"{t.name} {len(t.points)}" for t in topics)
     if not total:
-        return f"No points found in the indexed documents ({counts})."
-    return (f"{total} point{'s' if total != 1 else ''} from {len(docs)} document"
-            f"{'s' if len(docs) != 1 else ''}: {counts}; each a cited sentence of the "
-            "documents.")
+        line = f"No points found in the indexed documents ({counts})."
+    else:
+        line = (f"{total} point{'s' if total != 1 else ''} from {len(docs)} document"
+                f"{'s' if len(docs) != 1 else ''}: {counts}; each a cited sentence of the "
+                "documents.")
+    # What is indexed, when that is why a topic has none (said once, not per topic).
+    note = next((t.note for t in topics if t.note), "")
+    return f"{line}\n{note}" if note else line
 
 
 class TopicsScreen(Screen):
