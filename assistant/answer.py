@@ -29,6 +29,7 @@ from assistant.points import holds_kind, is_topic_naming
 from assistant.records import Answer, AnswerSentence, Citation, Passage
 from assistant.retrieve import is_paged, pages_label
 from assistant.shapes import QuestionShape
+from corpus.records import Sentence
 from index.bm25 import tokenize
 from index.reader import IndexSnapshot
 from index.store import StoredChunk
@@ -82,6 +83,18 @@ def _is_heading_like(text: str, section: list[str], min_words: int) -> bool:
     if len(stripped.split()) < min_words:
         return True
     return any(stripped == h.strip() for h in section)
+
+
+_HEADING_LINE = re.compile(r"^([^\n.!?:;]{1,80}?)[ \t]*\n(?=\S)")
+
+
+def heading_prefix(text: str) -> int:
+    """Length of a heading line glued to the start of a sentence ("3 Challenges
+    (continued)\nMany mutuals..."), to leave out of the quote; 0 when there is none."""
+    m = _HEADING_LINE.match(text)
+    if m is None or len(m.group(1).split()) > 8:
+        return 0
+    return m.end()
 
 
 def only_headings(sc: StoredChunk, title: str = "", min_words: int = 5) -> bool:
@@ -391,7 +404,7 @@ def compose(
 
 
 def cite(answer: Answer, snap: IndexSnapshot, sc: StoredChunk, index: int, score: float,
-         *, merge: bool = True) -> None:
+         *, merge: bool = True, skip: int = 0) -> None:
     """Append sentence ``index`` of ``sc`` to ``answer`` with its citation.
 
     The quote is checked to be a verbatim slice of the chunk. With ``merge``, a sentence
@@ -400,6 +413,8 @@ def cite(answer: Answer, snap: IndexSnapshot, sc: StoredChunk, index: int, score
     """
     chunk = sc.chunk
     sent = chunk.sentences[index]
+    if skip:  # a heading line glued to the sentence's start is not quoted
+        sent = Sentence(sent.text[skip:], sent.start + skip, sent.end)
     prev = answer.citations[-1] if answer.citations else None
     if (merge and prev is not None and prev.chunk_id == chunk.chunk_id
             and chunk.text.find(prev.quote) >= 0

@@ -43,7 +43,12 @@ def pick_document(snap: IndexSnapshot, question: str,
         overlap = len(words & set(tokenize(d.title))) if words else 0
         return (-overlap, rank.get(d.doc_id, 10**9), d.title)
 
-    best = min(docs.values(), key=key)
+    # Only documents with a catalogue entry can answer; the best of those.
+    with_record = [d for d in docs.values()
+                   if d.publisher or d.published or d.licence or d.url]
+    if not with_record:
+        return None
+    best = min(with_record, key=key)
     if key(best)[0] == 0 and best.doc_id not in rank and len(docs) > 1:
         return None
     return best

@@ -467,7 +467,7 @@ def compose_list(
     params: ListParams,
 ) -> Answer:
     """The bulleted, cited answer to a list question (or the abstention)."""
-    from assistant.answer import cite
+    from assistant.answer import cite, heading_prefix
 
     answer = Answer(question=question, passages=passages, shape="list")
     points, more, reason = gather_points(snap, question, shape, query_vec, hits, stored,
@@ -478,6 +478,6 @@ def compose_list(
         return answer
     answer.confidence = max(p.cosine for p in points)
     for p in points:
-        cite(answer, snap, p.sc, p.index, p.score, merge=False)
+        cite(answer, snap, p.sc, p.index, p.score, merge=False, skip=heading_prefix(p.text))
     answer.more = more
     return answer
