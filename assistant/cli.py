@@ -245,6 +245,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - records.Answer
     """An answer as plain text: list answers as bullets, catalogue records as labelled
     fields, every document string shown literally (``terminal_safe``)."""
+    from assistant.citations import details_line, location
     from assistant.records import CatalogueRecord
     from assistant.textsafe import terminal_safe as safe
 
@@ -260,7 +261,7 @@ def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - record
             lines.append("")
             lines.append("Closest passages:")
             for p in answer.passages[:3]:
-                where = ", ".join(x for x in (p.title, p.pages_label, p.section_path) if x)
+                where = f"{p.title}, {p.where}"
                 lines.append(f"  - {safe(where)}")
                 snippet = " ".join(p.text.split())
                 lines.append(f"    {safe(snippet[:220])}{'…' if len(snippet) > 220 else ''}")
@@ -282,7 +283,10 @@ def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - record
     lines.append("Sources:")
     for c in answer.citations:
         lines.append(f"  [{c.n}] {safe(c.label())}")
-        lines.append(f"      {safe(c.url or c.source)}")
+        details = details_line(c.publisher, c.published, c.licence)
+        if details:
+            lines.append(f"      {safe(details)}")
+        lines.append(f"      {safe(location(c, c.source_name))}")
     return "\n".join(lines)
 
 

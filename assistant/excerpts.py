@@ -62,6 +62,9 @@ class Excerpt:
     licence: str | None = None
     chunk_id: str | None = None
     question: str | None = None
+    publisher: str | None = None
+    source_name: str = ""
+    """A local file's path inside the folder it was added from."""
     record: CatalogueRecord | None = None
     """Set for a catalogue record (a document's manifest entry): ``quote`` is then empty."""
 
@@ -91,6 +94,7 @@ class Excerpt:
             quote=c.quote, title=c.title, source=c.source, url=c.url,
             pages_label=c.pages_label, section=list(c.section), published=c.published,
             licence=c.licence, chunk_id=c.chunk_id, question=question,
+            publisher=c.publisher, source_name=c.source_name,
         )
 
     @classmethod
@@ -101,12 +105,14 @@ class Excerpt:
         published: str | None = None,
         licence: str | None = None,
         question: str | None = None,
+        publisher: str | None = None,
     ) -> Excerpt:
-        """A whole retrieved passage (its document's date and licence passed in)."""
+        """A whole retrieved passage (its document's publisher, date and licence passed in)."""
         return cls(
             quote=p.text, title=p.title, source=p.source, url=p.url,
             pages_label=p.pages_label, section=list(p.section), published=published,
             licence=licence, chunk_id=p.chunk_id, question=question,
+            publisher=publisher, source_name=p.source_name,
         )
 
     @classmethod
@@ -117,9 +123,10 @@ class Excerpt:
 
     def as_json(self) -> dict:
         out = {
-            "quote": self.quote, "title": self.title, "source": self.url or self.source,
-            "pages": self.pages_label, "section": self.section_path,
-            "published": self.published, "licence": self.licence,
+            "quote": self.quote, "title": self.title, "publisher": self.publisher,
+            "published": self.published, "pages": self.pages_label,
+            "section": self.section_path,
+            "source": self.url or self.source_name or self.source, "licence": self.licence,
             "chunk_id": self.chunk_id, "question": self.question,
         }
         if self.record is not None:
@@ -192,13 +199,18 @@ def excerpt_markdown(e: Excerpt, number: int | None = None) -> str:
         parts.append(_record_markdown(e.record))
         return "\n\n".join(parts)
     parts.append(_blockquote(e.quote))
+    # The citation's parts in the one order (assistant/citations.py): title, publisher,
+    # published, pages, section, source, licence.
     meta = [f"- Title: {escape_markdown(e.title)}"]
+    if e.publisher:
+        meta.append(f"- Publisher: {escape_markdown(e.publisher)}")
+    meta.append(f"- Published: {escape_markdown(e.published) if e.published else 'not stated'}")
     if e.pages_label:
         meta.append(f"- Page(s): {escape_markdown(e.pages_label)}")
     if e.section:
         meta.append(f"- Section: {escape_markdown(e.section_path)}")
-    meta.append(f"- Source: {_link(e.url) if e.url else escape_markdown(e.source)}")
-    meta.append(f"- Published: {escape_markdown(e.published) if e.published else 'not stated'}")
+    source = e.source_name or e.source
+    meta.append(f"- Source: {_link(e.url) if e.url else escape_markdown(source)}")
     meta.append(f"- Licence: {escape_markdown(e.licence)}" if e.licence else f"- {NO_LICENCE}")
     parts.append("\n".join(meta))
     return "\n\n".join(parts)

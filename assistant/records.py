@@ -27,6 +27,8 @@ class Passage:
     dense: float | None = None
     bm25: float | None = None
     paged: bool = True
+    source_name: str = ""
+    """A local file's path inside the folder it was added from (see assistant.citations)."""
 
     @property
     def pages(self) -> list[int] | None:
@@ -36,11 +38,20 @@ class Passage:
     def section_path(self) -> str:
         return " › ".join(self.section)
 
+    @property
+    def where(self) -> str:
+        """"p. 3 · Section", or "web page"."""
+        from assistant.citations import where_label
+
+        return where_label(self.pages_label, self.section)
+
     def as_json(self) -> dict:
         return {
             "rank": self.rank, "chunk_id": self.chunk_id, "doc_id": self.doc_id,
-            "title": self.title, "source": self.url or self.source, "pages": self.pages,
-            "section": self.section_path, "score": round(self.score, 6), "text": self.text,
+            "title": self.title, "source": self.url or self.source_name or self.source,
+            "pages": self.pages, "section": self.section_path,
+            "relevance": round(max(0.0, self.dense), 3) if self.dense is not None else None,
+            "fused_score": round(self.score, 6), "text": self.text,
         }
 
 
@@ -63,6 +74,8 @@ class Citation:
     publisher: str | None = None
     licence: str | None = None
     paged: bool = True
+    source_name: str = ""
+    """A local file's path inside the folder it was added from (see assistant.citations)."""
 
     @property
     def section_path(self) -> str:
@@ -75,18 +88,25 @@ class Citation:
     def as_json(self) -> dict:
         return {
             "n": self.n, "doc_id": self.doc_id, "title": self.title,
-            "source": self.url or self.source, "pages": self.pages,
-            "section": self.section_path, "quote": self.quote,
+            "publisher": self.publisher, "published": self.published,
+            "pages": self.pages, "pages_label": self.pages_label or None,
+            "section": self.section_path,
+            "source": self.url or self.source_name or self.source, "url": self.url,
+            "licence": self.licence, "quote": self.quote,
         }
 
     def label(self) -> str:
         """"Title, p. 3, Section" as shown after an answer."""
-        parts = [self.title]
-        if self.pages_label:
-            parts.append(self.pages_label)
-        if self.section:
-            parts.append(self.section_path)
-        return ", ".join(parts)
+        from assistant.citations import short_label
+
+        return short_label(self)
+
+    def fields(self) -> list[tuple[str, str]]:
+        """Every known part of the citation, labelled, in the one order."""
+        from assistant.citations import fields
+
+        return fields(self, publisher=self.publisher, published=self.published,
+                      licence=self.licence, source_name=self.source_name)
 
 
 @dataclass

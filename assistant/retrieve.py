@@ -10,11 +10,12 @@ from operator import itemgetter
 
 import numpy as np
 
+from assistant.citations import is_paged, pages_label  # noqa: F401 - used by callers
 from assistant.config import Settings
 from assistant.records import Passage
 from index.bm25 import ForwardIndex, tokenize
 from index.reader import IndexSnapshot
-from index.store import DocumentRow, StoredChunk
+from index.store import StoredChunk
 
 
 @dataclass(frozen=True)
@@ -186,18 +187,6 @@ def _expanded(question: str, top: list[tuple[str, float]], weight: float) -> dic
         for t, v in top:
             out[t] = out.get(t, 0.0) + weight * v / mass
     return out
-
-
-def pages_label(doc: DocumentRow, first: int, last: int) -> str:
-    """"p. 3" / "pp. 3–4" using printed page labels; empty for unpaged documents."""
-    if not is_paged(doc):
-        return ""
-    a, b = doc.page_label(first), doc.page_label(last)
-    return f"p. {a}" if a == b else f"pp. {a}–{b}"
-
-
-def is_paged(doc: DocumentRow) -> bool:
-    return doc.kind == "pdf" or doc.pages > 1
 
 
 @dataclass

@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.answer import AnswerParams, compose, only_headings
 from assistant.catalogue import record_answer
+from assistant.citations import readable_source
 from assistant.config import Settings
 from assistant.followup import resolve as resolve_followup
 from assistant.lists import ListParams, compose_list
@@ -208,6 +209,25 @@ class Assistant:
         question = " ".join(question.split())
         if not question:
             return Answer(question="", abstained=True, reason="empty question")
+        answer = self._answer(question, k, doc_ids)
+        self._name_sources(answer)
+        return answer
+
+    def _name_sources(self, answer: Answer) -> None:
+        """Give local files a readable name: their path inside the folder they were
+        added from (the bundled folder or a maintainer's source), not an absolute path."""
+        from corpus.manifest import BUNDLED_DIR
+
+        roots = [str(BUNDLED_DIR), *self.layout.read_sources()]
+        for item in [*answer.citations, *answer.passages]:
+            if not item.url:
+                item.source_name = readable_source(item.source, roots)
+        for r in answer.records:
+            if not r.url:
+                r.source = readable_source(r.source, roots)
+
+    def _answer(self, question: str, k: int | None,
+                doc_ids: Sequence[str] | None) -> Answer:
         snap = self.snapshot()
         qv = self.encode_query(question, snap)
         shape = classify(question)

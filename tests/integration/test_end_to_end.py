@@ -116,11 +116,13 @@ def test_cli_ask_json_cites_the_bundled_govuk_page(built_index, tmp_path):
     assert any(c["source"] == "https://www.gov.uk/government/publications/"
                "partnerships-for-better-public-services" for c in data["citations"])
     for c in data["citations"]:
-        assert set(c) == {"n", "doc_id", "title", "source", "pages", "section", "quote"}
+        assert set(c) == {"n", "doc_id", "title", "publisher", "published", "pages",
+                          "pages_label", "section", "source", "url", "licence", "quote"}
         assert f"[{c['n']}]" in data["answer"]
     for p in data["passages"]:
         assert set(p) == {"rank", "chunk_id", "doc_id", "title", "source", "pages", "section",
-                          "score", "text"}
+                          "relevance", "fused_score", "text"}
+        assert 0.0 <= p["relevance"] <= 1.0  # the app's "match %", not a fused score
 
     qfile = tmp_path / "questions.txt"
     qfile.write_text("When does the regional partnership pilot start?\n\n"

@@ -77,7 +77,7 @@ def entry_excerpt(app: MutualsApp, e: Entry, question: str | None) -> Excerpt:
     return Excerpt.from_passage(
         e.item,  # type: ignore[arg-type]
         published=row.published if row else None, licence=row.licence if row else None,
-        question=question,
+        question=question, publisher=row.publisher if row else None,
     )
 
 
@@ -204,11 +204,16 @@ class AskScreen(Screen):
         similarity = {p.chunk_id: p.dense for p in answer.passages}
         cited = [entry_from_citation(c, similarity.get(c.chunk_id)) for c in answer.citations]
         cited_ids = {c.chunk_id for c in answer.citations}
-        others = [entry_from_passage(p) for p in answer.passages if p.chunk_id not in cited_ids]
+        # One numbering: the passages not quoted continue after the citations, and their
+        # heading says why they are shown.
+        others = [entry_from_passage(p, marker=f"[{len(cited) + i}]")
+                  for i, p in enumerate((p for p in answer.passages
+                                         if p.chunk_id not in cited_ids), start=1)]
         groups = []
         if not answer.abstained:
             groups.append(("Cited sources", cited))
-        groups.append(("Closest passages" if answer.abstained else "Other passages", others))
+        groups.append(("Closest passages (none answers the question)" if answer.abstained
+                       else "Other passages (retrieved for the question, not quoted)", others))
         sources = self.query_one("#sources", PassageList)
         sources.set_groups(groups, empty="(none)")
         sources.can_focus = bool(sources.entries)

@@ -40,7 +40,9 @@ class Entry:
 
     @property
     def where(self) -> str:
-        return " · ".join(x for x in (self.pages_label, " › ".join(self.section)) if x)
+        from assistant.citations import where_label
+
+        return where_label(self.pages_label, self.section)
 
 
 def entry_from_citation(c, relevance: float | None = None) -> Entry:  # noqa: ANN001
@@ -65,7 +67,7 @@ def render_entry(e: Entry) -> Group:
     """
     head = Text()
     head.append(f"{e.marker} ", style="bold")
-    where = literal(e.where or "no page or section", style="italic")
+    where = literal(e.where, style="italic")
     if e.relevance is not None:
         where.append(f"  {relevance_label(e.relevance)}", style="dim")
     snippet = " ".join(e.text.split())
