@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/lists.py [-v] [--no-factoid]
+    python benchmarks/lists.py [-v] [--no-factoid] [--fixtures DIR]
 
 The fixture documents of ``tests/fixtures/lists/`` (a nine-page guidance PDF rendered
 from YAML, a GOV.UK-style HTML guide, a Markdown note) and the bundled
@@ -10,6 +10,11 @@ from YAML, a GOV.UK-style HTML guide, a Markdown note) and the bundled
 written to ``.bench/lists/docs`` and indexed afresh with the real model. Every question
 of ``tests/fixtures/lists/questions.yaml`` is asked through ``Assistant.ask`` with the
 shipped settings.
+
+``--fixtures DIR`` measures another fixture folder of the same layout instead (documents
+plus a ``questions.yaml`` in the same format), e.g. ``tests/fixtures/lists2``, a second,
+independently written set used only for tuning; its documents and index then live in
+``.bench/<folder name>`` unless ``--work`` says otherwise.
 
 Printed, on the tuning half (odd question numbers), the held-out half (even) and all:
 
@@ -208,9 +213,10 @@ def describe(r: ListResult) -> str:
 
 # -- corpus ----------------------------------------------------------------------------
 
-def make_list_corpus(out: Path) -> Path:
-    """The list fixtures plus the bundled corpus folder (its page and manifest.toml)."""
-    make_corpus(out, LISTS_DIR)
+def make_list_corpus(out: Path, source: Path = LISTS_DIR) -> Path:
+    """The list fixtures of ``source`` plus the bundled corpus folder (its page and
+    manifest.toml)."""
+    make_corpus(out, source)
     for src in sorted(BUNDLED.iterdir()):
         if src.is_file():
             target = out / src.name
@@ -234,7 +240,12 @@ def check_gold(gold: ListGold, docs: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--work", type=Path, default=BENCH_DIR / "lists")
+    ap.add_argument("--fixtures", type=Path, default=LISTS_DIR,
+                    help="fixture folder: documents and questions.yaml "
+                         "(default tests/fixtures/lists)")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="where documents and index are written "
+                         "(default .bench/<fixture folder name>)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print every question's answer and the points it missed")
     ap.add_argument("--no-factoid", action="store_true",
@@ -244,14 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.config import Settings
     from assistant.service import Assistant
 
+    fixtures = args.fixtures.resolve()
+    work = args.work if args.work is not None else BENCH_DIR / fixtures.name
     t0 = time.perf_counter()
-    gold = load_list_gold()
-    docs = make_list_corpus(args.work / "docs")
+    gold = load_list_gold(fixtures / "questions.yaml")
+    docs = make_list_corpus(work / "docs", fixtures)
     missing = check_gold(gold, docs)
     for s in missing:
         print(f"WARNING: gold sentence not in any document: {s}")
     emb = real_embedder()
-    settings = Settings(index_dir=args.work / "index")
+    settings = Settings(index_dir=work / "index")
     fresh_build(settings.index_dir, emb, [docs])
     assistant = Assistant(settings, emb)
 
@@ -262,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     held = [r for r in results if r.q.n % 2 == 0]
     n_unc = sum(q.uncovered for q in gold.questions)
     n_docs = len([p for p in docs.iterdir() if p.name != "manifest.toml"])
+    if fixtures != LISTS_DIR.resolve():
+        print(f"Fixtures: {fixtures}")
     print(f"{len(results)} list questions ({len(results) - n_unc} covered, {n_unc} on topics "
           f"no document covers) over {n_docs} documents; tuning half = odd numbers, "
           f"held-out half = even numbers\n")
