@@ -211,11 +211,18 @@ def _cached_sections(snap: IndexSnapshot, doc: DocumentRow, aspect: str | None,
     return per_snap[key]
 
 
-def _valid(text: str, params: ListParams) -> bool:
+def _valid(text: str, params: ListParams, headings: frozenset[str] = frozenset(),
+           fragment_ok: bool = False) -> bool:
+    """Whether a sentence can be a bullet. ``fragment_ok``: in an aspect's own section a
+    list item without a full stop ("share the cost of writing a bid") is a point too;
+    elsewhere an unpunctuated short line is a heading or a table row."""
     words = text.strip().lstrip("•▪-*– ").split()
     if len(words) < params.min_words:
         return False
-    if not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip()) and len(words) < 12:
+    if " ".join(words) in headings:
+        return False
+    if (not fragment_ok and not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip())
+            and len(words) < 12):
         return False  # a heading or a table row, not a sentence
     if (_ANAPHORIC.search(text) or _SELF_REFERENCE.search(text)
             or _BACK_REFERENCE.search(text) or _DEPENDENT.search(text)):
@@ -254,6 +261,32 @@ def _topic_terms(snap: IndexSnapshot, question: str, share: float) -> set[str]:
             continue
         if bm.indptr[tid + 1] - bm.indptr[tid] <= share * n:
             out.add(t)
+    return out
+
+
+def _idf(snap: IndexSnapshot, term: str) -> float:
+    tid = snap.bm25.vocab.get(term)
+    return float(snap.bm25.idf[tid]) if tid is not None else 0.0
+
+
+_ROW_DOCS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _docs_holding(snap: IndexSnapshot, terms: set[str]) -> dict[str, set[str]]:
+    """For each term, the documents with a passage holding it (from the BM25 postings)."""
+    row_doc = _ROW_DOCS.get(snap)
+    if row_doc is None:
+        row_doc = {}
+        for doc_id in snap.documents_by_id:
+            for row in snap.store.doc_chunk_rows(doc_id):
+                row_doc[row] = doc_id
+        _ROW_DOCS[snap] = row_doc
+    bm = snap.bm25
+    out: dict[str, set[str]] = {}
+    for t in terms:
+        tid = bm.vocab.get(t)
+        rows = bm.doc_ids[bm.indptr[tid]:bm.indptr[tid + 1]] if tid is not None else []
+        out[t] = {row_doc[int(r)] for r in rows if int(r) in row_doc}
     return out
 
 
@@ -372,7 +405,8 @@ def gather_points(
         doc_id = sc.chunk.doc_id
         if section and _paragraph_lead(sc, i):
             need_lead[doc_id] = True
-        if not _valid(text, params):
+        heads = frozenset(" ".join(h.title.split()) for h in docs[doc_id].headings)
+        if not _valid(text, params, heads, fragment_ok=section):
             continue
         where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
             sc.chunk.sentences[i].start)])
@@ -402,6 +436,21 @@ def gather_points(
                             else 0.0, terms), j))
     if not cands:
         return [], 0, "no sentence states a point on this"
+    # A topic word found in some of the candidates' documents but not all picks out the
+    # document the question is about ("What advice does Ashby Community Health give?"):
+    # the points of the documents holding most of such words (by idf) are kept.
+    if special:
+        cand_docs = {p.sc.chunk.doc_id for p, _ in cands}
+        holders = _docs_holding(snap, special)
+        picking = {t for t in special if 0 < len(holders[t] & cand_docs) < len(cand_docs)}
+        if picking:
+            weight = {d: sum(_idf(snap, t) for t in picking if d in holders[t])
+                      for d in cand_docs}
+            top = max(weight.values())
+            cands = [(p, j) for p, j in cands if weight[p.sc.chunk.doc_id] == top]
+            special = special - picking
+            for p, _ in cands:
+                p.specific = bool(special & p.terms)
     # A topic word held by some of the points but not most picks them out too ("before
     # bidding jointly" among all of a guide's advice), however common in the collection.
     topic = _topic_terms(snap, question, share=0.5) - special

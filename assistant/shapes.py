@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 #: Aspect families: the stems that name them (in questions, headings and sentences).
 ASPECTS: dict[str, tuple[str, ...]] = {
     "benefits": ("benefit", "advantage", "gain", "upside", "opportunit", "positive",
-                 "strength", "achiev"),
+                 "strength", "achiev", "went well", "what changed", "difference", "impact",
+                 "outcome", "success"),
     "risks": ("risk", "danger", "threat", "liabilit", "could go wrong", "can go wrong",
               "might go wrong", "pitfall", "exposure"),
     "challenges": ("challeng", "barrier", "problem", "difficult", "obstacle",
@@ -47,7 +48,8 @@ _LIST_NOUNS = (
     r"challenges|barriers|risks|problems|difficulties|obstacles|drawbacks|disadvantages|"
     r"pitfalls|hurdles|weaknesses|threats|concerns|constraints|limitations|downsides|"
     r"issues|recommendations|suggestions|proposals|actions|lessons|steps|ways|"
-    r"things|points|factors|measures|options|tips|key points|findings"
+    r"things|points|factors|measures|options|tips|key points|findings|achievements|"
+    r"successes|outcomes|impacts|dangers|threats|priorities"
 )
 
 _NOUN_ASPECT = {
@@ -57,7 +59,9 @@ _NOUN_ASPECT = {
     "recommendations": "recommendations", "suggestions": "recommendations",
     "proposals": "recommendations", "actions": "recommendations",
     "lessons": "lessons", "steps": "steps", "ways": "steps", "tips": "steps",
-    "measures": "steps", "options": "steps",
+    "measures": "steps", "options": "steps", "achievements": "benefits",
+    "successes": "benefits", "outcomes": "benefits", "impacts": "benefits",
+    "dangers": "risks", "threats": "risks",
 }
 
 #: Who a recommendation can be addressed to: the canonical name and its word forms.
@@ -128,11 +132,19 @@ _LIST_PATTERNS = (
                r"\b(advice|recommendations?) (for|to)\b", re.IGNORECASE),
     re.compile(r"\bwhat (do|does|did|will|would)\b.{1,40}?\bneed to do\b", re.IGNORECASE),
     re.compile(r"\bwhat (gets|got|stands|stood|comes|came) in the way\b|"
-               r"\bwhat (holds?|held) .{1,40}?\bback\b|\bwhere do .{1,40}?\bstruggle\b|"
+               r"\bwhat (holds?|held) .{1,40}?\bback\b|\bwhere (do|does|did) .{1,40}?\bstruggle|"
                r"\bwhat (stops|stopped|prevents|prevented|hinders|hindered|limits|limited)\b",
                re.IGNORECASE),
     re.compile(r"\bwhat makes? .{1,50}?\b(succeed|work|successful|effective)\b",
                re.IGNORECASE),
+    re.compile(r"\bwhat (could|can|might|may|would) (threaten|harm|undermine|put .{1,30} at "
+               r"risk)\b|\bwatch out for\b|\bbe (wary|careful) of\b|\bguard against\b",
+               re.IGNORECASE),
+    re.compile(r"\b(do|done) differently\b|\bwhat difference\b|\bwhat (has|have) .{1,60}?"
+               r"\b(changed|achieved|improved)\b", re.IGNORECASE),
+    re.compile(r"\bwhat (is|are|was|were) .{1,60}?\basked to (decide|agree|approve|do|note)\b|"
+               r"\bwhat does .{1,60}?\bask (of|for)\b", re.IGNORECASE),
+    re.compile(r"\bhow should\b", re.IGNORECASE),
     re.compile(r"\b(good|bad) things\b|\bplus points\b|\bkey (findings|messages)\b",
                re.IGNORECASE),
 )
@@ -200,6 +212,16 @@ def _aspect(question: str) -> str | None:
     low = question.lower()
     if re.search(r"\b(could|can|might|may|would) go wrong\b|\brisks?\b|\bdangers?\b", low):
         return "risks"
+    if re.search(r"\b(threaten|harm|undermine)\b|\bwatch out for\b|\bbe (wary|careful) of\b|"
+                 r"\bguard against\b", low):
+        return "risks"
+    if re.search(r"\b(do|done) differently\b", low):
+        return "lessons"
+    if re.search(r"\bwent well\b|\bwhat difference\b|\bachievements?\b|"
+                 r"\bwhat (has|have) .{1,60}?\b(changed|achieved|improved)\b", low):
+        return "benefits"
+    if re.search(r"\basked to (decide|agree|approve|do|note)\b|\bask (of|for)\b", low):
+        return "recommendations"
     if re.search(r"\b(go|goes|went|gone) wrong\b|\bdid not work\b|\bdidn't work\b|"
                  r"\bin the way\b|\bholds? .{1,40}?\bback\b|\bstruggle|\bbad things\b|"
                  r"\b(stops|stopped|prevents|prevented|hinders|hindered|limits)\b", low):
@@ -214,7 +236,7 @@ def _aspect(question: str) -> str | None:
     if re.search(r"\b(what|how) .{0,60}?\b(gain|get out of|benefit|help|improve|"
                  r"strengthen)\b", low) and not re.search(r"\bshould\b", low):
         return "benefits"
-    if re.search(r"\b(worked|went well|work well|teach|learn|learnt|learned|lessons?)\b", low):
+    if re.search(r"\b(worked|work well|teach|learn|learnt|learned|lessons?)\b", low):
         return "lessons"
     m = re.search(rf"\b({_LIST_NOUNS})\b", low)
     if m and m.group(1) in _NOUN_ASPECT:
@@ -269,6 +291,8 @@ def classify(question: str) -> QuestionShape:
 
 
 _ADDRESSED = (
+    re.compile(r"\bask (?:of|for)\s+(?P<who>.+?)(?:\?|$)", re.IGNORECASE),
+    re.compile(r"\bwhat (?:is|are|was|were)\s+(?P<who>.+?)\s+asked to\b", re.IGNORECASE),
     re.compile(r"\b(?:advice|guidance|recommendations?|support|help)\b.{0,30}?\b(?:for|to)\s+"
                r"(?P<who>.+?)(?:\?|$|\bin\b|\bon\b|\bbefore\b|\bwhen\b)", re.IGNORECASE),
     re.compile(r"\bwhat (?:do|does|did|will|would)\s+(?P<who>.+?)\s+need to do\b",
