@@ -112,7 +112,7 @@ _BACK_REFERENCE = re.compile(r"\b(?:these|those|such|all of these|none of these)
 _DEPENDENT = re.compile(
     r"^\W*(?:\S+\s+){0,6}?(?:these|those|they|it)\s+(?:\w+ed|were|was|are|is|have|had|"
     r"took|made|did|do|does|can|could|will|would)\b|"
-    r"\b(?:this|that|it|them|these|those)\W*$", re.IGNORECASE)
+    r"\b(?:this|that|it|them|these|those)\W*$|\bof (?:these|those|them)\b", re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|in one case|in (?:two|three|"
                       r"some|several|many) cases|one (?:mutual|consortium|partner|council|"
                       r"organisation|provider|interviewee)|several said|interviewees)\b",
@@ -159,7 +159,7 @@ def _stems_match(text: str, stems: tuple[str, ...]) -> bool:
     return any(re.search(rf"\b{re.escape(s)}", low) for s in stems)
 
 
-_HEADING_STEMS = {a: tuple(s for s in stems if s not in ("should", "way", "getting", "issue"))
+_HEADING_STEMS = {a: tuple(s for s in stems if s not in ("should", "way", "getting"))
                   for a, stems in ASPECTS.items()}
 _HEADING_STEMS["steps"] += ("ways to", "ways of", "what to do", "how to")
 
@@ -262,6 +262,14 @@ def _topic_terms(snap: IndexSnapshot, question: str, share: float) -> set[str]:
         if bm.indptr[tid + 1] - bm.indptr[tid] <= share * n:
             out.add(t)
     return out
+
+
+def _named_terms(question: str) -> set[str]:
+    """Terms of the names in a question: its capitalised words after the first
+    ("Ashby Community Health", "Westmere"), which pick out the document it is about."""
+    words = re.findall(r"(?<=\s)[A-Z][\w'-]*", " " + question.split(maxsplit=1)[-1]
+                       if len(question.split()) > 1 else "")
+    return set(tokenize(" ".join(words)))
 
 
 def _idf(snap: IndexSnapshot, term: str) -> float:
@@ -442,7 +450,9 @@ def gather_points(
     if special:
         cand_docs = {p.sc.chunk.doc_id for p, _ in cands}
         holders = _docs_holding(snap, special)
-        picking = {t for t in special if 0 < len(holders[t] & cand_docs) < len(cand_docs)}
+        named = _named_terms(question)
+        picking = {t for t in special & named
+                   if 0 < len(holders[t] & cand_docs) < len(cand_docs)}
         if picking:
             weight = {d: sum(_idf(snap, t) for t in picking if d in holders[t])
                       for d in cand_docs}

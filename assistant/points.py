@@ -23,6 +23,7 @@ import re
 from assistant.shapes import ACTORS, ASPECTS
 
 _DOC = (r"report|guidance|guide|chapter|section|document|review|page|paper|publication|"
+        r"table|figure|chart|box|list|toolkit|case study|board paper|"
         r"study|note|part|annex|appendix|summary|briefing|toolkit|research|evaluation|"
         r"analysis|article|booklet|handbook|framework|survey|this|we")
 
@@ -116,6 +117,12 @@ def is_topic_naming(text: str) -> bool:
     if re.search(r"\b(?:in|see|from) (?:chapter|section|part|annex|appendix) \d", s,
                  re.IGNORECASE):
         return True
+    if re.match(r"^\W*how to\b", s, re.IGNORECASE):  # a title-like description
+        return True
+    words = s.rstrip(" .!").split()
+    if len(words) <= 8 and re.fullmatch(rf"(?:{_ASPECT_NOUN})", words[-1] if words else "",
+                                        re.IGNORECASE) and words[-1].lower().endswith("s"):
+        return True  # "Joint bidding also carries risks."
     if _QUANTIFIED.search(s) and _VAGUE_PREDICATE.search(s) and not _SPECIFIC.search(s):
         return True
     return False

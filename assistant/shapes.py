@@ -36,7 +36,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "recommendations": ("recommend", "advice", "advise", "suggest", "propos", "next step",
                         "action", "should"),
     "lessons": ("lesson", "learn", "what worked", "worked well", "work well", "good practice",
-                "success factor", "tip"),
+                "success factor", "tip", "differently", "next time", "would do"),
     "findings": ("finding", "conclusion", "key message", "summary", "what we found"),
     "steps": ("step", "way", "how to", "how can", "checklist", "before you", "getting",
               "stage", "approach", "method", "prepar", "tip"),
@@ -60,6 +60,13 @@ _NOUN_ASPECT = {
     "proposals": "recommendations", "actions": "recommendations",
     "lessons": "lessons", "steps": "steps", "ways": "steps", "tips": "steps",
     "measures": "steps", "options": "steps", "achievements": "benefits",
+    "challenges": "challenges", "barriers": "challenges", "problems": "challenges",
+    "difficulties": "challenges", "obstacles": "challenges", "drawbacks": "challenges",
+    "disadvantages": "challenges", "hurdles": "challenges", "weaknesses": "challenges",
+    "concerns": "challenges", "constraints": "challenges", "limitations": "challenges",
+    "downsides": "challenges", "issues": "challenges", "pitfalls": "risks", "risks": "risks",
+    "findings": "findings", "lesson": "lessons", "recommendation": "recommendations",
+    "opportunity": "benefits",
     "successes": "benefits", "outcomes": "benefits", "impacts": "benefits",
     "dangers": "risks", "threats": "risks",
 }
@@ -208,10 +215,18 @@ def actors_in(text: str) -> tuple[str, ...]:
     return tuple(a for a, forms in ACTORS.items() if any(f in low for f in forms))
 
 
+#: Nouns that only say "a list" ("In what ways...", "What options..."), not which aspect.
+_FORM_NOUNS = {"ways", "things", "points", "options", "measures", "actions", "tips", "steps"}
+
+
 def _aspect(question: str) -> str | None:
     low = question.lower()
     if re.search(r"\b(could|can|might|may|would) go wrong\b|\brisks?\b|\bdangers?\b", low):
         return "risks"
+    # An aspect the question names as a noun decides ("What lessons...", "What issues...").
+    m = re.search(rf"\b({_LIST_NOUNS}|lesson|recommendation|opportunity)\b", low)
+    if m and m.group(1) in _NOUN_ASPECT and m.group(1) not in _FORM_NOUNS:
+        return _NOUN_ASPECT[m.group(1)]
     if re.search(r"\b(threaten|harm|undermine)\b|\bwatch out for\b|\bbe (wary|careful) of\b|"
                  r"\bguard against\b", low):
         return "risks"
@@ -233,8 +248,11 @@ def _aspect(question: str) -> str | None:
     if re.search(r"\b(advice|guidance)\b.*\b(for|to|give|gives|given)\b|\bneed to do\b|"
                  r"\bhow should\b", low):
         return "recommendations"
-    if re.search(r"\b(what|how) .{0,60}?\b(gain|get out of|benefit|help|improve|"
-                 r"strengthen)\b", low) and not re.search(r"\bshould\b", low):
+    if (re.search(r"\b(what|how) .{0,60}?\b(gain|gained|get out of|benefit from|benefited)\b",
+                  low)
+            or re.search(r"\b(how|(in )?what ways?) (can|could|does|do|did|might|would) "
+                         r".{1,60}?\b(help|benefit|improve|strengthen)\b", low)
+            ) and not re.search(r"\bshould\b", low):
         return "benefits"
     if re.search(r"\b(worked|work well|teach|learn|learnt|learned|lessons?)\b", low):
         return "lessons"
