@@ -95,19 +95,16 @@ class Assistant:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                from index.embedder import load_embedder
+                from index.encoders import load_embedder
 
                 self._embedder = load_embedder(self.settings.model, self.settings.encoder,
-                                               notice=self.on_notice)
-                if hasattr(self._embedder, "bulk_allowed"):
-                    self._embedder.bulk_allowed = self.settings.bfloat16
+                                               notice=self.on_notice,
+                                               bfloat16=self.settings.bfloat16)
             return self._embedder
 
     def warm_up(self) -> None:
         """Load the model and index now (the app calls this in a background worker)."""
-        load = getattr(self.embedder, "load", None)
-        if load is not None:
-            load()  # the faster sessions of a long-running process
+        self.embedder.load()  # the faster sessions of a long-running process
         self.embedder.encode_query("warm up")
         self._warm = True
         if self.has_index():

@@ -417,7 +417,7 @@ def agreement(index_dir: Path, chunks: list[str], chunk_doc: np.ndarray,  # noqa
 
     Two checks: the float32 ONNX encoder (every question, and small indexing runs) must
     give ST's vectors and identical top-10 rankings; the vectors actually in the index
-    (bfloat16 on CPUs with AMX/AVX-512 BF16, see index/torch_encoder.py) are compared by
+    (bfloat16 on CPUs with AMX/AVX-512 BF16, see index/encoders/torch_bf16.py) are compared by
     cosine, by top-10 lists and sets, and by dense nDCG@10 on these documents.
     """
     from assistant.metrics import mean, ndcg_at_k
@@ -498,7 +498,7 @@ def rss():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS:'):
             return int(line.split()[1]) * 1024
-from index.embedder import load_embedder
+from index.encoders import load_embedder
 from assistant.service import Assistant
 fast = load_embedder(export=False)
 fast.encode_query('warm up')
@@ -581,7 +581,7 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     log(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
 
-    from index.embedder import load_embedder
+    from index.encoders import load_embedder
 
     fast = load_embedder(encoder="onnx")  # exports once per machine if needed
     if "cold" in only:

@@ -390,8 +390,7 @@ def _build_locked(
         # The encoder of this build's new texts; vectors carried over from the previous
         # generation keep theirs, so "bfloat16_vectors" says whether any index vector
         # was made in bfloat16, now or before.
-        "encoder": report.encoder_info or getattr(embedder, "encoder_info",
-                                                  {"model": embedder.name}),
+        "encoder": report.encoder_info or embedder.encoder_info,
         "bfloat16_vectors": bool(report.encoder_info.get("bulk")) or bool(
             reusable and snap is not None and snap.manifest.get("bfloat16_vectors")),
         "dim": dim,
@@ -514,15 +513,13 @@ def _embed_cached(
         if not total:
             return out
         t0 = time.perf_counter()
-        prepare = getattr(embedder, "prepare_bulk", None)
-        if prepare is not None:
-            progress(Progress("embed", 0, total, "loading the encoder"))
-            prepare(total)
-            _check(cancel)
-        report.encoder = getattr(embedder, "description", embedder.name)
-        report.encoder_info = dict(getattr(embedder, "encoder_info", {"model": embedder.name}))
+        progress(Progress("embed", 0, total, "loading the encoder"))
+        embedder.prepare_bulk(total)
+        _check(cancel)
+        report.encoder = embedder.description
+        report.encoder_info = dict(embedder.encoder_info)
         progress(Progress("embed", 0, total, f"embedding {total} new texts"))
-        step = getattr(embedder, "bulk_step", None) or batch_size
+        step = embedder.bulk_step or batch_size
         for b in range(0, total, step):
             _check(cancel)
             batch = todo[b : b + step]
@@ -535,7 +532,5 @@ def _embed_cached(
         report.embed_seconds = time.perf_counter() - t0
     finally:
         cache.close()
-        release = getattr(embedder, "release_bulk", None)
-        if release is not None:
-            release()
+        embedder.release_bulk()
     return out

@@ -1,9 +1,12 @@
 """Embedders: turn text into normalised float32 vectors.
 
-``Embedder`` is the small interface the rest of the code uses. The real one wraps
-sentence-transformers and loads the model from a local path (never the network); the
-fake one hashes words into a vector so unit tests run in milliseconds and still rank
-lexically similar texts together.
+``Embedder`` is the interface the rest of the code uses: four members every encoder
+gives, and the optional capabilities with their defaults, so that no caller has to ask
+whether an encoder has them. Here too are the two encoders that need nothing of this
+package: sentence-transformers, loaded from a local path (never the network), and a
+fake that hashes words into a vector so unit tests run in milliseconds and still rank
+lexically similar texts together. The fast encoders, and the one function that chooses
+between them, are in ``index.encoders``.
 """
 
 from __future__ import annotations
@@ -11,30 +14,70 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 
-class Embedder(Protocol):
-    """What the index needs from an embedding model."""
+class Embedder(ABC):
+    """What the index needs from an embedding model.
+
+    Every encoder gives ``name``, ``dim``, ``encode_documents`` and ``encode_query``. The
+    other members are capabilities some encoders have; the defaults here are what an
+    encoder without them does (nothing to load early, no faster mode for large runs).
+    """
+
+    fallback_reason: str | None = None
+    """Why this encoder runs instead of the preferred one (None: it is the preferred one)."""
 
     @property
+    @abstractmethod
     def name(self) -> str:
         """Identifies the model; stored in the index manifest and the embedding cache."""
 
     @property
+    @abstractmethod
     def dim(self) -> int:
         """Vector dimension."""
 
+    @abstractmethod
     def encode_documents(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Vectors for passages: shape (len(texts), dim), float32, unit length."""
 
+    @abstractmethod
     def encode_query(self, text: str) -> np.ndarray:
         """Vector for one query: shape (dim,), float32, unit length."""
+
+    @property
+    def description(self) -> str:
+        """One line for people: what encodes passages now."""
+        return self.name
+
+    @property
+    def encoder_info(self) -> dict:
+        """What the index manifest records about the encoder that made it."""
+        return {"model": self.name}
+
+    def load(self) -> None:  # noqa: B027 - optional: a default that does nothing
+        """Load the model now, for a long-running process (otherwise it loads on first use)."""
+
+    def prepare_bulk(self, n_texts: int) -> bool:
+        """Get ready to encode ``n_texts`` passages; True if a faster bulk mode will.
+
+        Called before every indexing run, and ``release_bulk`` after it.
+        """
+        return False
+
+    def release_bulk(self) -> None:  # noqa: B027 - optional: a default that does nothing
+        """Drop whatever ``prepare_bulk`` loaded; the next run decides again."""
+
+    @property
+    def bulk_step(self) -> int | None:
+        """Texts to hand over per call during a run; None: the caller's batch size."""
+        return None
 
 
 class ModelUnavailable(RuntimeError):
@@ -57,14 +100,14 @@ def resolve_model_path(model: str) -> str:
     return model
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(Embedder):
     """sentence-transformers model loaded from disk, offline, on the CPU."""
 
-    def __init__(self, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, fallback_reason: str | None = None) -> None:
         self._model_name = model
         self._path = resolve_model_path(model)
         self._st = None
-        self.fallback_reason: str | None = None
+        self.fallback_reason = fallback_reason
 
     @property
     def name(self) -> str:
@@ -92,13 +135,14 @@ class SentenceTransformerEmbedder:
         """What the index manifest records about the encoder that made it."""
         return {"kind": "sentence-transformers", "model": self._model_name}
 
-    def load(self) -> None:
+    def load(self) -> None:  # noqa: B027 - optional: a default that does nothing
         """Load the model now (it is otherwise loaded on first use)."""
         self._load()
 
     @property
     def dim(self) -> int:
         st = self._load()
+        # The library's own method was renamed; take whichever this version has.
         get = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
         return int(get())
 
@@ -122,52 +166,10 @@ class SentenceTransformerEmbedder:
         return self.encode_documents([text])[0]
 
 
-ENCODERS = ("auto", "onnx", "sentence-transformers")
-
-
-def load_embedder(
-    model: str = DEFAULT_MODEL, encoder: str = "auto", export: bool = True,
-    notice: Callable[[str], None] | None = None,
-) -> Embedder:
-    """The fastest local encoder that produces ``model``'s vectors.
-
-    Args:
-        model: model name or local folder.
-        encoder: ``auto`` (ONNX Runtime when possible, else sentence-transformers),
-            ``onnx`` (fail if ONNX Runtime cannot be used) or ``sentence-transformers``.
-        export: when no ONNX export of the model exists yet, make one now (once per
-            machine; imports torch, so it takes seconds). Without it, ``auto`` falls back
-            to sentence-transformers.
-        notice: told in one line when the model is being exported (to show the user).
-    """
-    if encoder not in ENCODERS:
-        raise ModelUnavailable(f"unknown encoder {encoder!r}: use one of {', '.join(ENCODERS)}")
-    if encoder == "sentence-transformers":
-        return SentenceTransformerEmbedder(model)
-    from index import onnx_encoder
-
-    reason = "onnxruntime or tokenizers is not installed"
-    if onnx_encoder.onnx_available():
-        try:
-            folder = onnx_encoder.exported_dir(model)
-            if not (folder / "encoder.json").is_file():
-                if not export:
-                    raise onnx_encoder.ExportFailed("the model has not been exported to ONNX yet")
-                folder = onnx_encoder.ensure_exported(model, notice=notice)
-            return onnx_encoder.OnnxEmbedder(folder, name=model)
-        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own error types
-            reason = str(exc)
-    if encoder == "onnx":
-        raise ModelUnavailable(f"cannot use the ONNX encoder: {reason}")
-    fallback = SentenceTransformerEmbedder(model)
-    fallback.fallback_reason = reason
-    return fallback
-
-
 _WORD = re.compile(r"\w+")
 
 
-class FakeEmbedder:
+class FakeEmbedder(Embedder):
     """Deterministic bag-of-words hashing embedder for fast unit tests.
 
     Texts sharing words get similar vectors, so retrieval behaves sensibly, but there

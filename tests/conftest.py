@@ -44,8 +44,8 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def encoder_cache(tmp_path_factory: pytest.TempPathFactory):
     """The model exported to ONNX once for the whole test session, into a private cache."""
-    from index import onnx_encoder
+    from index.encoders import onnx_export
 
     root = tmp_path_factory.mktemp("encoders")
-    onnx_encoder.ensure_exported(root=root)
+    onnx_export.ensure_exported(root=root)
     return root

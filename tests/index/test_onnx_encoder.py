@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import onnx_encoder
-from index.embedder import ModelUnavailable, SentenceTransformerEmbedder, load_embedder
-from index.onnx_encoder import OnnxEmbedder
+from index.embedder import ModelUnavailable, SentenceTransformerEmbedder
+from index.encoders import load_embedder, onnx_export, onnx_runtime
+from index.encoders.onnx_runtime import OnnxEmbedder
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ SENTENCES = [
 
 @pytest.fixture(scope="session")
 def onnx_embedder(encoder_cache: Path) -> OnnxEmbedder:
-    return OnnxEmbedder(onnx_encoder.exported_dir(root=encoder_cache))
+    return OnnxEmbedder(onnx_export.exported_dir(root=encoder_cache))
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_top10_rankings_identical_on_a_small_corpus(onnx_embedder, real_embedder
 def test_cold_query_imports_neither_torch_nor_sentence_transformers(use_cache):
     code = (
         "import sys\n"
-        "from index.embedder import load_embedder\n"
+        "from index.encoders import load_embedder\n"
         "e = load_embedder(export=False)\n"
         "v = e.encode_query('What are the benefits of partnerships?')\n"
         "heavy = {'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)\n"
@@ -140,7 +140,7 @@ def test_cold_query_imports_neither_torch_nor_sentence_transformers(use_cache):
 
 
 def test_auto_falls_back_to_sentence_transformers(monkeypatch, tmp_path):
-    monkeypatch.setattr(onnx_encoder, "onnx_available", lambda: False)
+    monkeypatch.setattr(onnx_runtime, "onnx_available", lambda: False)
     emb = load_embedder(encoder="auto")
     assert isinstance(emb, SentenceTransformerEmbedder)
     assert "onnxruntime" in (emb.fallback_reason or "")
@@ -158,7 +158,7 @@ def test_no_export_yet_without_permission_to_export_falls_back(monkeypatch, tmp_
 
 def test_an_export_of_another_format_is_not_used(use_cache, monkeypatch, tmp_path):
     bad = tmp_path / "enc"
-    folder = onnx_encoder.exported_dir(root=use_cache)
+    folder = onnx_export.exported_dir(root=use_cache)
     bad_folder = bad / folder.name
     bad_folder.mkdir(parents=True)
     info = json.loads((folder / "encoder.json").read_text())
@@ -205,15 +205,29 @@ def test_a_failed_export_is_not_retried_with_the_same_packages(monkeypatch, tmp_
 
     def failing_export(model_dir, target):  # noqa: ANN001, ANN202
         calls.append(target)
-        raise onnx_encoder.ExportFailed("cannot export: onnx is not installed")
+        raise onnx_export.ExportFailed("cannot export: onnx is not installed")
 
-    monkeypatch.setattr(onnx_encoder, "export", failing_export)
+    monkeypatch.setattr(onnx_export, "export", failing_export)
     root = tmp_path / "enc"
     for _ in range(2):
-        with pytest.raises(onnx_encoder.ExportFailed, match="onnx is not installed"):
-            onnx_encoder.ensure_exported(root=root)
+        with pytest.raises(onnx_export.ExportFailed, match="onnx is not installed"):
+            onnx_export.ensure_exported(root=root)
     assert len(calls) == 1  # the second attempt did not try again
-    monkeypatch.setattr(onnx_encoder, "_export_tools", lambda: {"onnx": "99.0"})
-    with pytest.raises(onnx_encoder.ExportFailed):
-        onnx_encoder.ensure_exported(root=root)
+    monkeypatch.setattr(onnx_export, "_export_tools", lambda: {"onnx": "99.0"})
+    with pytest.raises(onnx_export.ExportFailed):
+        onnx_export.ensure_exported(root=root)
     assert len(calls) == 2  # new packages: it tries again
+
+
+def test_the_bfloat16_setting_reaches_the_encoder(use_cache, tmp_path):
+    from assistant.config import Settings
+    from assistant.service import Assistant
+
+    on = load_embedder(export=False)
+    off = load_embedder(export=False, bfloat16=False)
+    assert isinstance(on, OnnxEmbedder) and isinstance(off, OnnxEmbedder)
+    assert on.bulk_allowed and not off.bulk_allowed
+    assert not off.prepare_bulk(100_000) and "turned off" in (off.bulk_reason or "")
+    settings = Settings().with_values({"index_dir": tmp_path / "ix", "bfloat16": False})
+    emb = Assistant(settings).embedder
+    assert isinstance(emb, OnnxEmbedder) and not emb.bulk_allowed

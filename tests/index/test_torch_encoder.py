@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index import onnx_encoder, torch_encoder
 from index.embedder import resolve_model_path
-from index.onnx_encoder import OnnxEmbedder
+from index.encoders import check, onnx_export, onnx_runtime, torch_bf16
+from index.encoders.onnx_runtime import OnnxEmbedder
 from tests.index.test_onnx_encoder import CORPUS, SENTENCES
 
 pytestmark = pytest.mark.integration
@@ -22,13 +22,13 @@ QUESTIONS = [
 
 @pytest.fixture
 def onnx_fresh(encoder_cache) -> OnnxEmbedder:  # noqa: ANN001
-    return OnnxEmbedder(onnx_encoder.exported_dir(root=encoder_cache))
+    return OnnxEmbedder(onnx_export.exported_dir(root=encoder_cache))
 
 
-def _torch(onnx: OnnxEmbedder, bf16: bool) -> torch_encoder.TorchBertEncoder:
+def _torch(onnx: OnnxEmbedder, bf16: bool) -> torch_bf16.TorchBertEncoder:
     from pathlib import Path
 
-    return torch_encoder.TorchBertEncoder(
+    return torch_bf16.TorchBertEncoder(
         Path(resolve_model_path("all-MiniLM-L6-v2")), onnx._tokenizer, onnx.max_seq_length,
         bf16=bf16)
 
@@ -43,7 +43,7 @@ def test_bfloat16_vectors_agree_and_rank_like_the_model(onnx_fresh, real_embedde
     bulk = _torch(onnx_fresh, bf16=True)
     got = bulk.encode(SENTENCES + CORPUS)
     ref = real_embedder.encode_documents(SENTENCES + CORPUS)
-    assert np.min(np.sum(got * ref, axis=1)) >= onnx_encoder.MIN_AGREEMENT
+    assert np.min(np.sum(got * ref, axis=1)) >= check.MIN_AGREEMENT
     docs_bulk, docs_ref = got[len(SENTENCES):], ref[len(SENTENCES):]
     for q in QUESTIONS:
         qv = onnx_fresh.encode_query(q)  # questions are always float32
@@ -64,14 +64,14 @@ def test_small_runs_and_switched_off_runs_stay_on_float32(onnx_fresh):
 
 
 def test_without_bfloat16_hardware_the_reason_is_given(onnx_fresh, monkeypatch):
-    monkeypatch.setattr(torch_encoder, "bf16_hardware", lambda: False)
+    monkeypatch.setattr(torch_bf16, "bf16_hardware", lambda: False)
     assert not onnx_fresh.prepare_bulk(100_000)
     assert "bfloat16" in onnx_fresh.bulk_reason
 
 
 def test_a_disagreeing_bulk_encoder_is_refused(onnx_fresh, monkeypatch):
-    monkeypatch.setattr(torch_encoder, "bf16_hardware", lambda: True)
-    monkeypatch.setattr(torch_encoder, "agreement", lambda *a: 0.97)
+    monkeypatch.setattr(torch_bf16, "bf16_hardware", lambda: True)
+    monkeypatch.setattr(check, "agreement", lambda *a: 0.97)
     emb = OnnxEmbedder(onnx_fresh.folder)
     assert not emb.prepare_bulk(100_000)
     assert "disagrees" in emb.bulk_reason and "0.97" in emb.bulk_reason
@@ -88,8 +88,8 @@ def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monke
     docs.mkdir()
     for i, para in enumerate(CORPUS):
         (docs / f"d{i:02d}.txt").write_text(para + "\n", encoding="utf-8")
-    monkeypatch.setattr(torch_encoder, "MIN_TEXTS", 1)
-    monkeypatch.setattr(torch_encoder, "bf16_hardware", lambda: True)  # emulated if need be
+    monkeypatch.setattr(onnx_runtime, "MIN_TEXTS", 1)
+    monkeypatch.setattr(torch_bf16, "bf16_hardware", lambda: True)  # emulated if need be
 
     def built(emb: OnnxEmbedder, name: str):  # noqa: ANN202
         layout = IndexLayout(tmp_path / name)
@@ -109,10 +109,10 @@ def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monke
         assert s32.manifest["bfloat16_vectors"] is False
         # The bulk encoder is dropped after the run; a later small run is float32 again.
         assert "bfloat16" not in bulk.description
-        monkeypatch.setattr(torch_encoder, "MIN_TEXTS", 400)
+        monkeypatch.setattr(onnx_runtime, "MIN_TEXTS", 400)
         assert not bulk.prepare_bulk(3) and "fewer than 400" in bulk.description
         v32, v16 = np.asarray(s32.chunk_vectors), np.asarray(s16.chunk_vectors)
-        assert np.min(np.sum(v32 * v16, axis=1)) >= onnx_encoder.MIN_AGREEMENT
+        assert np.min(np.sum(v32 * v16, axis=1)) >= check.MIN_AGREEMENT
         for q in QUESTIONS:
             qv = fp32.encode_query(q)
             assert s16.vectors.search(qv, 5)[0].tolist() == s32.vectors.search(qv, 5)[0].tolist()
@@ -122,7 +122,7 @@ def test_index_built_in_bulk_answers_like_one_built_in_float32(onnx_fresh, monke
 
 
 def test_thread_tuner_stays_on_all_cores_while_they_are_fast_and_adapts_when_busy():
-    tuner = torch_encoder.ThreadTuner(cores=2, interval=4, max_interval=16)
+    tuner = torch_bf16.ThreadTuner(cores=2, interval=4, max_interval=16)
     speed = {2: 1.0, 1: 3.0}  # seconds per unit of work: an idle machine
     used: list[int] = []
 
@@ -143,7 +143,7 @@ def test_thread_tuner_stays_on_all_cores_while_they_are_fast_and_adapts_when_bus
     speed = {2: 1.0, 1: 3.0}  # idle again: the next retry finds all cores faster
     run(20)
     assert tuner.current == 2 and used[-1] == 2
-    assert torch_encoder.ThreadTuner(cores=1).next() == 1
+    assert torch_bf16.ThreadTuner(cores=1).next() == 1
 
 
 def test_cli_index_says_which_encoder_ran_and_how_fast(encoder_cache, tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from index.onnx_encoder import PREPARING
+from index.encoders.onnx_export import PREPARING
 
 ROOT = Path(__file__).resolve().parents[2]
 

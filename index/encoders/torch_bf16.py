@@ -6,7 +6,8 @@ ones, and the model's vectors barely move: with the matrix products in bfloat16 
 sums, layer norms and pooling kept in float32, the vectors agree with the float32 model
 at a cosine above 0.9999. Where the hardware lacks those units bfloat16 is emulated and
 slow, so this encoder is used only where it pays, and only after it has agreed with the
-float32 encoder on a set of check sentences (``check_agreement``).
+float32 encoder on the check sentences (``index.encoders.check``); the ONNX encoder's
+``prepare_bulk`` decides.
 
 The forward pass is written here, on torch alone, rather than taken from transformers:
 importing transformers and sentence-transformers costs several seconds, torch about one.
@@ -29,10 +30,6 @@ from index.embedder import ModelUnavailable
 TOKEN_BUDGET = 4096
 """Word-pieces (padding included) per batch; 2,048-4,096 measured fastest here."""
 MAX_BATCH = 256
-
-MIN_TEXTS = 400
-"""Below this many texts the ONNX encoder is used: importing torch (about 1 s) would cost
-more than bfloat16 saves."""
 
 
 def bf16_hardware() -> bool:
@@ -254,8 +251,3 @@ class ThreadTuner:
             # only a further slowdown makes it try again.
             self._best = other
 
-
-def agreement(fast: TorchBertEncoder, reference: np.ndarray, sentences: Sequence[str]) -> float:
-    """Lowest cosine between ``fast``'s vectors of ``sentences`` and ``reference``'s."""
-    got = fast.encode(sentences)
-    return float(np.min(np.sum(got * reference, axis=1)))
