@@ -67,6 +67,8 @@ class ListParams:
     """A list answer abstains when no point is this close to the question."""
     section_floor: float = -1.0
     """Section sentences less similar than this to the question are not points."""
+    topic_share: float = 0.5
+    """A point must hold at least this share of the best point's topic words."""
     min_coverage: float = 0.5
     """Share of the question's topic words (idf-weighted) the points' documents must hold."""
     duplicate_cosine: float = 0.92
@@ -112,7 +114,8 @@ _BACK_REFERENCE = re.compile(r"\b(?:these|those|such|all of these|none of these)
 _DEPENDENT = re.compile(
     r"^\W*(?:\S+\s+){0,6}?(?:these|those|they|it)\s+(?:\w+ed|were|was|are|is|have|had|"
     r"took|made|did|do|does|can|could|will|would)\b|"
-    r"\b(?:this|that|it|them|these|those)\W*$|\bof (?:these|those|them)\b", re.IGNORECASE)
+    r"\b(?:this|that|these|those)\W*$|^[^,]{0,90}\b(?:it|them)\W*$|\bof (?:these|those)\b",
+    re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|in one case|in (?:two|three|"
                       r"some|several|many) cases|one (?:mutual|consortium|partner|council|"
                       r"organisation|provider|interviewee)|several said|interviewees)\b",
@@ -447,6 +450,7 @@ def gather_points(
     # A topic word found in some of the candidates' documents but not all picks out the
     # document the question is about ("What advice does Ashby Community Health give?"):
     # the points of the documents holding most of such words (by idf) are kept.
+    named: set[str] = set()
     if special:
         cand_docs = {p.sc.chunk.doc_id for p, _ in cands}
         holders = _docs_holding(snap, special)
@@ -461,17 +465,21 @@ def gather_points(
             special = special - picking
             for p, _ in cands:
                 p.specific = bool(special & p.terms)
-    # A topic word held by some of the points but not most picks them out too ("before
-    # bidding jointly" among all of a guide's advice), however common in the collection.
-    topic = _topic_terms(snap, question, share=0.5) - special
-    if topic and not any(p.specific for p, _ in cands):
-        for t in topic:
-            holders = [p for p, _ in cands if t in p.terms]
-            if 0 < len(holders) <= len(cands) / 2:
-                for p in holders:
-                    p.specific = True
-    if any(p.specific for p, _ in cands):  # "...of the mutual model": only those points
-        cands = [(p, j) for p, j in cands if p.specific]
+    # The question's own topic words (beyond its aspect, and not common to the whole
+    # collection) narrow the points: "recommend about data sharing agreements" keeps the
+    # recommendations on data sharing. Each point's share of those words (by idf, in its
+    # sentence, section headings and title) is compared with the best point's.
+    topic = _topic_terms(snap, question, share=0.5) - (named if special else set())
+    if topic:
+        weights = {t: _idf(snap, t) for t in topic}
+        total = sum(weights.values()) or 1.0
+        cover = {id(p): sum(w for t, w in weights.items() if t in p.terms) / total
+                 for p, _ in cands}
+        best = max(cover.values())
+        if best > 0:
+            cands = [(p, j) for p, j in cands if cover[id(p)] >= params.topic_share * best]
+            for p, _ in cands:
+                p.specific = cover[id(p)] >= best
     if max(p.cosine for p, _ in cands) < params.min_cosine:
         return [], 0, "no passage is close enough to the question"
     context = ([p.sc.chunk.text for p, _ in cands] + [stored[h.row].chunk.text for h in hits]
