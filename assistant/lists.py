@@ -224,6 +224,8 @@ def _valid(text: str, params: ListParams, headings: frozenset[str] = frozenset()
         return False
     if " ".join(words) in headings:
         return False
+    if text.rstrip().endswith(":"):
+        return False  # the lead-in to a list ("Working with partners can help you to:")
     if (not fragment_ok and not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip())
             and len(words) < 12):
         return False  # a heading or a table row, not a sentence

@@ -31,7 +31,8 @@ _META_VERBS = (
     r"sets? out|explores?|examines?|describes?|discuss(es)?|outlines?|summari[sz]es?|"
     r"covers?|looks? (at|back|into)|turns? (to|now)|considers?|presents?|introduces?|"
     r"provides? (an? )?(overview|summary|introduction|guidance|detail|information)|"
-    r"is about|focus(es)? on|highlights?|reports? on|draws? on|gives? (an? )?(overview|"
+    r"is about|focus(es)? on|highlights?|reports? on|draws? (on|out)|brings? together|"
+    r"pulls? together|sums? up|gives? (an? )?(overview|"
     r"summary|account)|explains?|address(es)?|(is|are) (intended|written|aimed|"
     r"structured|organised|organized|divided|grouped|addressed|set out|listed|"
     r"summari[sz]ed|described)|contains?|lists?|makes? (\w+ )?(recommendations?|"
@@ -222,16 +223,17 @@ def addressed_to(text: str) -> tuple[str, ...]:
 def _actors(text: str, last: bool = False) -> tuple[str, ...]:
     """Actors named in ``text``; with ``last``, only the one named nearest its end."""
     low = text.lower()
-    hits: list[tuple[int, str]] = []
+    hits: list[tuple[int, int, str]] = []  # (end of the form, its length, actor)
     for actor, forms in ACTORS.items():
-        pos = max((low.rfind(f) for f in forms), default=-1)
-        if pos >= 0:
-            hits.append((pos, actor))
+        for f in forms:
+            pos = low.rfind(f)
+            if pos >= 0:
+                hits.append((pos + len(f), len(f), actor))
     if not hits:
         return ()
-    if last:
-        return (max(hits)[1],)
-    return tuple(a for _, a in sorted(hits))
+    if last:  # the actor named nearest the end; "integrated care board" over "board"
+        return (max(hits)[2],)
+    return tuple(dict.fromkeys(a for _, _, a in sorted(hits)))
 
 
 def mentions_actor(text: str, actor: str) -> bool:
@@ -269,7 +271,8 @@ _CUES = {
         r"mistrust|distrust|unclear|confus\w*|friction|fail\w*|los[se]|threat\w*|"
         r"pressure\w*|gaps?|weak\w*|insufficient|fragment\w*|complex\w*|resist\w*|"
         r"reluctan\w*|exclud\w*|disadvantag\w*|liab\w*|loss(?:es)?|disputes?|damag\w*|"
-        r"expos\w*|harm\w*|ended early|taken over|unaware)\b", re.IGNORECASE),
+        r"expos\w*|harm\w*|ended early|taken over|unaware|not guaranteed|withdraw\w*|"
+        r"warned)\b|\b(?:if|unless)\b[^.]*\b(?:would|could|may|might)\b", re.IGNORECASE),
     "lessons": re.compile(
         r"\b(?:learn\w*|lesson\w*|worked|found that|realised|realized|in hindsight|"
         r"should have|would have|next time|key to|depend\w* on|made the difference)\b",

@@ -74,7 +74,9 @@ _NOUN_ASPECT = {
 #: Who a recommendation can be addressed to: the canonical name and its word forms.
 ACTORS: dict[str, tuple[str, ...]] = {
     "commissioners": ("commissioner", "commissioning bod", "commissioning team",
-                      "local authorit", "council", "procurement team", "buyer"),
+                      "local authorit", "council", "procurement team", "buyer",
+                      "integrated care board", "clinical commissioning group", "icb",
+                      "nhs england"),
     "government": ("government", "dcms", "minister", "department for", "whitehall",
                    "cabinet office", "treasury"),
     "mutuals": ("mutual", "spin-out", "spin out", "board", "leader", "staff-owned",
@@ -273,10 +275,15 @@ def _aspect(question: str) -> str | None:
 
 
 def _aspect_word(question: str, aspect: str | None) -> str | None:
-    """The stem of the aspect family the question itself uses, if it names one."""
+    """The stem of the aspect noun the question itself uses ("risks", "opportunities"),
+    if it names one (a verb like "gain" or a form noun like "steps" does not count)."""
     if aspect is None:
         return None
     low = question.lower()
+    m = re.search(rf"\b({_LIST_NOUNS}|lesson|recommendation|opportunity)\b", low)
+    if m is None or m.group(1) in _FORM_NOUNS:
+        return None
+    low = m.group(1)
     for stem in ASPECTS[aspect]:
         if " " not in stem and len(stem) > 3 and re.search(rf"\b{re.escape(stem)}", low):
             return stem
@@ -309,6 +316,8 @@ def classify(question: str) -> QuestionShape:
 
 
 _ADDRESSED = (
+    re.compile(r"\b(?:advice|guidance|recommendations?|lessons?|tips)\b.{0,60}?\b(?:give|gives|"
+               r"offer|offers|have for)\s+(?:to\s+)?(?P<who>.+?)(?:\?|$)", re.IGNORECASE),
     re.compile(r"\bask (?:of|for)\s+(?P<who>.+?)(?:\?|$)", re.IGNORECASE),
     re.compile(r"\bwhat (?:is|are|was|were)\s+(?P<who>.+?)\s+asked to\b", re.IGNORECASE),
     re.compile(r"\b(?:advice|guidance|recommendations?|support|help)\b.{0,30}?\b(?:for|to)\s+"
