@@ -316,6 +316,9 @@ def classify(question: str) -> QuestionShape:
 
 
 _ADDRESSED = (
+    re.compile(r"\bwhat (?:\w+ ){1,2}(?:should|must|can|could|ought to|do|does|need)\s+"
+               r"(?P<who>.+?)\s+(?:to\s+)?(?:take|do|follow|consider|put|make|keep|check|"
+               r"agree|use)\b", re.IGNORECASE),
     re.compile(r"\b(?:advice|guidance|recommendations?|lessons?|tips)\b.{0,60}?\b(?:give|gives|"
                r"offer|offers|have for)\s+(?:to\s+)?(?P<who>.+?)(?:\?|$)", re.IGNORECASE),
     re.compile(r"\bask (?:of|for)\s+(?P<who>.+?)(?:\?|$)", re.IGNORECASE),
