@@ -89,7 +89,10 @@ _FORM_WORDS = set(tokenize(
     "faced facing experience report reports guidance document documents say says said "
     "according make made take need needs needed help consider way step change changes "
     "improve do get know ask use avoid check prepare agree look think start stop keep put "
-    "set run try meet find handle deal manage reduce increase support want become form"))
+    "set run try meet find handle deal manage reduce increase support want become form "
+    "threaten threatens watch wary careful guard struggle struggled achieve achieved "
+    "achievements difference decide approve advised offer offers give gives teach "
+    "differently next time ready wrong treat main key biggest"))
 
 _ENUMERATOR = re.compile(
     r"^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|sixth|"
