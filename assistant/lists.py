@@ -56,6 +56,8 @@ class ListParams:
     max_points: int = 8
     passages: int = 20
     """Passages retrieved for a list question (their documents' sections are read)."""
+    focus_passages: int = 80
+    """A document the question names is read whole when it has at most this many passages."""
     unheaded_factor: float = 2.0
     """When no heading names the aspect, the margin above is this many times wider."""
     loose_passages: int = 10
@@ -345,6 +347,21 @@ def gather_points(
     for h in hits:
         if h.score > 0 or not doc_rank:
             doc_rank.setdefault(stored[h.row].chunk.doc_id, len(doc_rank))
+    # A question that names its document ("What risks does Northfield Youth Mutual
+    # face?") is answered from that document: the retrieved documents holding most of
+    # the names' words are kept, and all their passages may hold points.
+    focus_rows: list[int] = []
+    named = _named_terms(question) & _specific_terms(snap, question)
+    if named and len(doc_rank) > 1:
+        holders = _docs_holding(snap, named)
+        weight = {d: sum(_idf(snap, t) for t in named if d in holders[t]) for d in doc_rank}
+        top = max(weight.values())
+        if top > 0 and min(weight.values()) < top:
+            doc_rank = {d: i for i, d in enumerate(d for d in doc_rank if weight[d] == top)}
+            for d in doc_rank:
+                rows = snap.store.doc_chunk_rows(d)
+                if len(rows) <= params.focus_passages:
+                    focus_rows += rows
 
     # 1. Sections whose heading names the aspect, in the retrieved documents.
     spans: dict[str, list[tuple[int, int, list[str]]]] = {}
@@ -360,7 +377,7 @@ def gather_points(
     for doc_id, found in spans.items():
         for start, end, _ in found:
             section_rows += snap.store.chunk_rows_between(doc_id, start, end)
-    missing = [r for r in section_rows if r not in stored]
+    missing = [r for r in {*section_rows, *focus_rows} if r not in stored]
     if missing:
         stored = {**stored, **snap.store.chunks(missing)}
 
@@ -380,6 +397,7 @@ def gather_points(
     ordered = sorted(set(section_rows), key=lambda r: (stored[r].chunk.doc_id,
                                                         stored[r].chunk.ordinal))
     top_rows = [h.row for h in hits[: max(top_k, params.loose_passages)]]
+    top_rows += [r for r in focus_rows if r not in top_rows]
     for row in [*ordered, *top_rows]:
         sc = stored[row]
         doc_id = sc.chunk.doc_id

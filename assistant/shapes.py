@@ -29,7 +29,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                  "outcome", "success"),
     "risks": ("risk", "danger", "threat", "liabilit", "could go wrong", "can go wrong",
               "might go wrong", "pitfall", "exposure"),
-    "challenges": ("challeng", "barrier", "problem", "difficult", "obstacle",
+    "challenges": ("challeng", "barrier", "problem", "struggl", "difficult", "obstacle",
                    "drawback", "disadvantage", "pitfall", "hurdle", "weakness", "threat",
                    "concern", "constraint", "limitation", "downside", "issue", "friction",
                    "went wrong", "go wrong", "goes wrong", "did not work"),
@@ -39,7 +39,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
                 "success factor", "tip", "differently", "next time", "would do"),
     "findings": ("finding", "conclusion", "key message", "summary", "what we found"),
     "steps": ("step", "way", "how to", "how can", "checklist", "before you", "getting",
-              "stage", "approach", "method", "prepar", "tip"),
+              "ready", "readiness", "stage", "approach", "method", "prepar", "tip"),
 }
 
 #: Plural nouns (or their verb) that make "what are the ..." a list question.
