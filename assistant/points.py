@@ -46,6 +46,10 @@ _META = re.compile(
     rf"(?:\s+\d+(?:\.\d+)*)?\b[^.;:]*?\b(?:{_META_VERBS})\b",
     re.IGNORECASE,
 )
+# "1.2 It covers what the partners gained, the issues we faced..."
+_IT_META = re.compile(
+    rf"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:it|this|these pages|below)\s+(?:{_META_VERBS})\b",
+    re.IGNORECASE)
 # "A research report into the need, benefits and challenges for ..."
 _DESCRIBES_DOC = re.compile(
     rf"^\W*(?:a|an|the|this)\s+(?:[\w-]+\s+){{0,3}}?(?:{_DOC})s?\s+(?:into|on|about|of|"
@@ -111,7 +115,8 @@ def is_topic_naming(text: str) -> bool:
       recommendations to the board.".
     """
     s = " ".join(text.split())
-    if _META.search(s) or _DESCRIBES_DOC.search(s) or _WE_META.search(s):
+    if (_META.search(s) or _DESCRIBES_DOC.search(s) or _WE_META.search(s)
+            or _IT_META.search(s)):
         return True
     if _COORDINATED.search(s):
         return True
