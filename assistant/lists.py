@@ -131,6 +131,8 @@ _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivxIVX]+\.)\s+")
 
 _SECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
+NO_POINTS = "no sentence states a point on this"
+
 
 @dataclass
 class Point:
@@ -469,7 +471,7 @@ def gather_points(
                             heading_cos.get((doc_id, start), 0.0) if start is not None
                             else 0.0, terms), j))
     if not cands:
-        return [], 0, "no sentence states a point on this"
+        return [], 0, NO_POINTS
     # A topic word found in some of the candidates' documents but not all picks out the
     # document the question is about ("What advice does Ashby Community Health give?"):
     # the points of the documents holding most of such words (by idf) are kept.

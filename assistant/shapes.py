@@ -302,9 +302,10 @@ def classify(question: str) -> QuestionShape:
                 # The actor the question is about, not the one it names as a topic:
                 # "What should commissioners do?" -> commissioners; "What are the
                 # benefits of partnerships for mutuals?" -> none (mutuals are the topic).
-                asked = _addressed_actors(q)
                 aspect = _aspect(q)
-                return QuestionShape("list", aspect=aspect, actors=asked,
+                if aspect is None:  # a list of nothing in particular: a fact question
+                    break
+                return QuestionShape("list", aspect=aspect, actors=_addressed_actors(q),
                                      aspect_word=_aspect_word(q, aspect))
     kind = None
     for name, pattern in _FACT_KINDS:
