@@ -19,7 +19,7 @@ from assistant.catalogue import record_answer
 from assistant.citations import readable_source
 from assistant.config import Settings
 from assistant.followup import resolve as resolve_followup
-from assistant.lists import NO_POINTS, ListParams, compose_list
+from assistant.lists import ListParams, compose_list
 from assistant.records import Answer, Passage
 from assistant.retrieve import (
     FusionParams,
@@ -245,12 +245,6 @@ class Assistant:
         if shape.shape == "list":
             answer = compose_list(snap, question, shape, qv, hits, stored, passages, k,
                                   self.list_params)
-            if answer.abstained and answer.reason == NO_POINTS:
-                # Nothing reads as a point of the aspect, yet a sentence may still answer
-                # what was asked ("What help can the programme give?"): try it as a fact.
-                fact = compose(snap, question, qv, passages, stored, [h.row for h in hits],
-                               self._answer_params(), QuestionShape("fact"))
-                answer = answer if fact.abstained else fact
         else:
             answer = compose(snap, question, qv, passages, stored, [h.row for h in hits],
                              self._answer_params(), shape)
