@@ -126,10 +126,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     from assistant.api import serve
 
+    needs = "; bearer token required" if token else ""
     return serve(assistant, args.host, args.port, token, threads=args.threads,
                  ready=lambda url: _say(f"Serving the read-only API on {url} (OpenAPI at "
-                                        f"{url}/openapi.json{'; bearer token required' if token else ''}"
-                                        "). Ctrl+C to stop."))
+                                        f"{url}/openapi.json{needs}). Ctrl+C to stop."))
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
