@@ -67,7 +67,7 @@ def serve_web(index_dir: str | None, host: str = "127.0.0.1", port: int = 8000,
 
         def serve(self, debug: bool = False) -> None:
             family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            self.sock = socket.socket(family)
+            self.sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             self.sock.bind((host.strip("[]"), port))
             from assistant.serving import url_of
