@@ -123,6 +123,28 @@ def direct_answers(index_dir: Path, mix: list[tuple[str, str]]) -> dict[str, tup
     return out
 
 
+def reference(index_dir: Path, mix: list[tuple[str, str]], seconds: float) -> dict:
+    """The same mix asked of a warm ``Assistant`` in this process, one at a time: what
+    one client would get with no HTTP, no server and no reindex."""
+    from assistant.service import Assistant
+
+    a = Assistant.open(index_dir)
+    a.warm_up()
+    lat: list[float] = []
+    start = time.monotonic()
+    i = 0
+    while time.monotonic() - start < seconds:
+        kind, q = mix[i % len(mix)]
+        i += 1
+        t0 = time.monotonic()
+        a.ask(q) if kind == "ask" else a.search(q)
+        lat.append((time.monotonic() - t0) * 1000)
+    wall = time.monotonic() - start
+    return {"requests": len(lat), "rps": round(len(lat) / wall, 1),
+            "p50_ms": round(percentile(lat, 50)), "p95_ms": round(percentile(lat, 95)),
+            "p99_ms": round(percentile(lat, 99))}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", default="1,8,32", help="client counts (default 1,8,32)")
@@ -144,6 +166,7 @@ def main() -> int:
     subprocess.run(index_cmd, cwd=ROOT, env=env, check=True, capture_output=True)
     build_s = time.perf_counter() - t0
     mix = question_mix()
+    ref = reference(index_dir, mix, min(10.0, args.seconds))
 
     err = (work / "serve.err").open("wb")
     server = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", "0",
@@ -156,7 +179,10 @@ def main() -> int:
         server.kill()
         raise SystemExit(f"the server did not start: {line!r}")
     url = found.group(0)
-    rows, figures = [], []
+    rows = [["direct `Assistant.ask` (reference, no HTTP, no reindex)", str(ref["requests"]),
+             f"{ref['rps']:.1f}", str(ref["p50_ms"]), str(ref["p95_ms"]), str(ref["p99_ms"]),
+             "—", "—", "—", "—"]]
+    figures: list[dict] = [{"reference": ref}]
     try:
         for clients in counts:
             note = docs / "ferry-notes.md"
@@ -208,13 +234,13 @@ def main() -> int:
           f"loopback, {os.cpu_count()} cores shared by server, clients and reindex; "
           f"{args.seconds:.0f} s per run; mix of {len(mix)} requests "
           f"({sum(k == 'ask' for k, _ in mix)} ask, {sum(k == 'search' for k, _ in mix)} "
-          "search).\n")
+          f"search); load average {os.getloadavg()[0]:.1f} at the end.\n")
     print(table(["clients", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors",
                  "answers differing from direct ask", "requests after switch",
                  "reindex (publish)"], rows))
     if args.json:
         print(json.dumps(figures))
-    bad = any(f["errors"] or f["mismatches"] for f in figures)
+    bad = any(f.get("errors") or f.get("mismatches") for f in figures)
     return 1 if bad else 0
 
 
