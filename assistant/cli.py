@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from assistant import servers_cli
 from assistant.textsafe import terminal_safe
 
 SAMPLE_QUESTION = "What are the benefits of partnerships for mutuals?"
@@ -140,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     sy.add_argument("--json", action="store_true", help="print one JSON object")
 
     sub.add_parser("tui", parents=[common], help="open the terminal app")
+    servers_cli.add_parsers(sub, common)  # web, mcp, serve
 
     ev = sub.add_parser("eval", parents=[common],
                         help="score answers against your own gold questions (YAML or CSV)")
@@ -424,7 +426,7 @@ def _one_line(exc: BaseException) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
-                "sync": cmd_sync, "eval": cmd_eval, None: cmd_tui}
+                "sync": cmd_sync, "eval": cmd_eval, None: cmd_tui, **servers_cli.HANDLERS}
     app = args.command in (None, "tui")  # the app draws on the terminal itself
     with contextlib.ExitStack() as stack:
         if not app:

@@ -217,7 +217,8 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 #: ``ASSISTANT_*`` variables that are not settings but are read elsewhere.
-OTHER_VARIABLES = ("ASSISTANT_CONFIG", "ASSISTANT_ENCODER_CACHE", "ASSISTANT_DEBUG")
+OTHER_VARIABLES = ("ASSISTANT_CONFIG", "ASSISTANT_ENCODER_CACHE", "ASSISTANT_DEBUG",
+                   "ASSISTANT_TOKEN")
 
 
 def _did_you_mean(name: str, candidates: object) -> str:

@@ -7,6 +7,7 @@ import sys
 CORE = [
     "corpus", "corpus.loaders", "corpus.chunking", "index.builder", "index.reader",
     "assistant", "assistant.service", "assistant.cli", "assistant.answer",
+    "assistant.api", "assistant.mcp_server", "assistant.web", "assistant.servers_cli",
 ]
 
 
@@ -27,3 +28,11 @@ def test_cli_import_is_light():
     mods = _modules_after("import assistant.cli")
     heavy = {"torch", "sentence_transformers", "transformers", "faiss", "textual", "pypdf"}
     assert not heavy & mods
+
+
+def test_cli_start_up_imports_no_server_library():
+    """`assistant ask` pays nothing for `web`, `mcp` and `serve` (issue 15)."""
+    mods = _modules_after("import assistant.cli\nassistant.cli._parser()")
+    servers = {"starlette", "uvicorn", "mcp", "mcp_types", "textual_serve", "aiohttp", "anyio",
+               "pydantic", "httpx", "httpx2"}
+    assert not {m.split(".")[0] for m in mods} & servers
