@@ -10,13 +10,14 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from assistant.textsafe import terminal_safe
 
-SAMPLE_QUESTION = "What are the benefits of partnerships for mutuals?"
+OpenApp = Callable[[str | None], int]
+"""Opens the terminal app over an index folder (None: the configured one); its exit code."""
 
 
 class SafeStream:
@@ -378,16 +379,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return cli_sync(_open(args), args.urls, as_json=args.json, progress=ProgressLine())
 
 
-def cmd_tui(args: argparse.Namespace) -> int:
-    try:
-        from tui.app import run
-    except ImportError:  # the app is not built yet: answer a sample question instead
-        assistant = _open(args)
-        _ensure_index(assistant)
-        print(f"Q: {SAMPLE_QUESTION}\n")
-        print(format_answer(assistant.ask(SAMPLE_QUESTION)))
-        return 0
-    return run(index_dir=args.index_dir)
+def _no_app(index_dir: str | None) -> int:
+    """Without the app (``python -m assistant``): say how to open it."""
+    print("error: this command line has no terminal app; open it with `assistant` "
+          "(or `python -m tui`)", file=sys.stderr)
+    return 2
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -417,16 +413,20 @@ def _one_line(exc: BaseException) -> str:
     return text[:500] or type(exc).__name__
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_app: OpenApp | None = None) -> int:
+    """Run one command; no command (or ``tui``) calls ``open_app``.
+
+    The app lives above this package (``tui``), so it is passed in by the program's entry
+    point, ``tui.main``; without it (``python -m assistant``) the app commands say so.
+    """
     args = _parser().parse_args(argv)
-    handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
-                "sync": cmd_sync, "eval": cmd_eval, None: cmd_tui}
-    app = args.command in (None, "tui")  # the app draws on the terminal itself
-    with contextlib.ExitStack() as stack:
-        if not app:
-            stack.enter_context(_safe_output(stdout=not getattr(args, "json", False)))
+    if args.command in (None, "tui"):  # the app draws on the terminal itself
+        app = open_app or _no_app
+        return _run(lambda a: app(a.index_dir), args)
+    handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources,
+                "sync": cmd_sync, "eval": cmd_eval}
+    with _safe_output(stdout=not getattr(args, "json", False)):
         return _run(handlers[args.command], args)
-    return 1  # pragma: no cover - the with block always returns
 
 
 def _run(handler, args: argparse.Namespace) -> int:  # noqa: ANN001

@@ -20,8 +20,8 @@ from tui.messages import AssistantReady, IndexFinished, IndexProgress
 from tui.screens.ask import AskScreen
 
 if TYPE_CHECKING:
+    from assistant.indexing import IndexedDocument
     from assistant.service import Assistant
-    from index.store import DocumentRow
 
 
 class MutualsApp(JobsMixin, App[int]):
@@ -44,7 +44,7 @@ class MutualsApp(JobsMixin, App[int]):
         self.assistant = assistant
         self.excerpts: list[Excerpt] = []
         self._init_jobs()
-        self._doc_rows: dict[str, DocumentRow] | None = None
+        self._documents: dict[str, IndexedDocument] | None = None
 
     def on_mount(self) -> None:
         self.push_screen(AskScreen())
@@ -54,14 +54,14 @@ class MutualsApp(JobsMixin, App[int]):
         self.cancel_indexing()  # quitting mid-build leaves the previous index live
 
     # -- state shared by screens ---------------------------------------------------------
-    def doc_row(self, doc_id: str) -> DocumentRow | None:
+    def document(self, doc_id: str) -> IndexedDocument | None:
         """The indexed document ``doc_id`` (for published date and licence)."""
-        if self._doc_rows is None:
+        if self._documents is None:
             try:
-                self._doc_rows = {d.doc_id: d for d in self.assistant.sources()}
+                self._documents = {d.doc_id: d for d in self.assistant.sources()}
             except Exception:  # noqa: BLE001 - no index yet, or one being swapped
                 return None
-        return self._doc_rows.get(doc_id)
+        return self._documents.get(doc_id)
 
     def add_excerpts(self, new: list[Excerpt]) -> None:
         added = add_unique(self.excerpts, new)
@@ -103,7 +103,7 @@ class MutualsApp(JobsMixin, App[int]):
         self._forward("show_progress", message)
 
     def on_index_finished(self, message: IndexFinished) -> None:
-        self._doc_rows = None
+        self._documents = None
         if message.sync is not None:
             self._notify_sync(message)
         elif message.error:
@@ -130,7 +130,7 @@ class MutualsApp(JobsMixin, App[int]):
                         severity="warning" if message.cancelled else "error")
 
     def on_assistant_ready(self, message: AssistantReady) -> None:
-        self._doc_rows = None
+        self._documents = None
         if message.error:
             self.error(message.error)
         self._forward("show_ready", message)

@@ -66,8 +66,7 @@ class JobsMixin:
 
     def _run_index(self, paths: Sequence[str]) -> IndexFinished:
         """Index in the current (worker) thread; never raises."""
-        from index.builder import Cancelled
-        from index.layout import IndexLocked
+        from assistant.indexing import Cancelled, IndexLocked
 
         known = set(self.assistant.source_paths())
         try:

@@ -73,7 +73,7 @@ def entry_excerpt(app: MutualsApp, e: Entry, question: str | None) -> Excerpt:
 
     if isinstance(e.item, Citation):
         return Excerpt.from_citation(e.item, question=question)
-    row = app.doc_row(e.doc_id)
+    row = app.document(e.doc_id)
     return Excerpt.from_passage(
         e.item,  # type: ignore[arg-type]
         published=row.published if row else None, licence=row.licence if row else None,
