@@ -12,9 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from assistant.textsafe import terminal_safe
+
+if TYPE_CHECKING:
+    from corpus.records import SkippedFile
 
 OpenApp = Callable[[str | None], int]
 """Opens the terminal app over an index folder (None: the configured one); its exit code."""
@@ -176,9 +179,9 @@ def _print_notice(assistant) -> None:  # noqa: ANN001
         print(f"warning: {note}", file=sys.stderr)
 
 
-def _print_failures(failed: list[dict]) -> None:
+def _print_failures(failed: list[SkippedFile]) -> None:
     for f in failed:
-        print(f"  skipped {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}",
+        print(f"  skipped {terminal_safe(f.source)}: {terminal_safe(f.reason)}",
               file=sys.stderr)
 
 
@@ -213,8 +216,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 for s in items if label != "unchanged" else []:
                     print(f"  {terminal_safe(s)}")
             for f in report.failed:
-                print(f"cannot index {terminal_safe(f['source'])}: "
-                      f"{terminal_safe(f['reason'])}")
+                print(f"cannot index {terminal_safe(f.source)}: {terminal_safe(f.reason)}")
         return 0
     bar = ProgressLine()
     report = assistant.index(args.paths, progress=bar)
@@ -239,7 +241,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"  unchanged: {len(report.unchanged)}")
     print(f"  failed: {len(report.failed)}")
     for f in report.failed:
-        print(f"    {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}")
+        print(f"    {terminal_safe(f.source)}: {terminal_safe(f.reason)}")
     return 0
 
 

@@ -4,20 +4,21 @@ The terminal app (and any other shell over ``Assistant``) imports these from her
 from ``index`` or ``corpus``: ``Assistant.sources()`` gives ``IndexedDocument`` records,
 ``Assistant.index()`` a ``BuildReport`` (reporting through ``Progress``), and the
 errors a shell needs to tell apart are ``Cancelled``, ``IndexLocked``, ``NoIndex`` and
-``BuildFailed``.
+``BuildFailed``. A file that could not be used is a ``SkippedFile`` in every report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.records import SkippedFile
 from index.builder import BuildFailed, BuildReport, Cancelled, Progress, ProgressFn
 from index.layout import IndexLocked, NoIndex
 from index.store import DocumentRow
 
 __all__ = [
     "BuildFailed", "BuildReport", "Cancelled", "IndexLocked", "IndexedDocument", "NoIndex",
-    "Progress", "ProgressFn",
+    "Progress", "ProgressFn", "SkippedFile",
 ]
 
 

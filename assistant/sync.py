@@ -41,6 +41,7 @@ from assistant.govuk_content import Attachment, ContentItem, MalformedItem, pars
 from assistant.govuk_http import Fetched, FetchError, HostPolicy, Offline
 from assistant.govuk_http import fetch as _fetch
 from assistant.textsafe import terminal_safe
+from corpus.records import SkippedFile
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -69,14 +70,15 @@ class SyncReport:
     downloaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)
+    failed: list[SkippedFile] = field(default_factory=list)
     offline: str | None = None
     index: BuildReport | None = None
 
     def as_json(self) -> dict:
         return {
             "folder": self.folder, "pages": self.pages, "downloaded": self.downloaded,
-            "unchanged": self.unchanged, "removed": self.removed, "failed": self.failed,
+            "unchanged": self.unchanged, "removed": self.removed,
+            "failed": [f.as_json() for f in self.failed],
             "offline": self.offline,
             "index": self.index.as_json() if self.index else None,
         }
@@ -411,7 +413,7 @@ class _PageSync:
             if att.kind == "html":
                 raise  # the API itself cannot be reached
             reason = str(exc)
-        self.report.failed.append({"source": url, "reason": reason})
+        self.report.failed.append(SkippedFile(url, reason))
         files = self.state.get("files", {})
         if name and name in self.prev_files and name in files and (self.folder / name).is_file():
             # Keep the copy from the last sync, marked so that the next sync fetches it
@@ -496,7 +498,7 @@ def sync(
                 report.offline = f"network lost: {exc}; synced {len(report.pages)} page(s)"
                 break
             except (FetchError, ValueError) as exc:
-                report.failed.append({"source": url, "reason": str(exc)})
+                report.failed.append(SkippedFile(url, str(exc)))
     if reindex and report.pages:
         if str(folder.absolute()) not in assistant.source_paths():
             assistant.add_sources([folder])
@@ -519,14 +521,14 @@ def plain_lines(report: SyncReport) -> tuple[list[str], list[str]]:
                    f"{len(report.downloaded)} downloaded, {len(report.unchanged)} unchanged, "
                    f"{len(report.removed)} removed")
         out.extend(f"  downloaded {s(path)}" for path in report.downloaded)
-    out.extend(f"  failed {s(f.get('source'))}: {s(f.get('reason'))}" for f in report.failed)
+    out.extend(f"  failed {s(f.source)}: {s(f.reason)}" for f in report.failed)
     if report.index is not None:
         ix = report.index
         out.append(f"Index {'written' if ix.written else 'already up to date'}: "
                    f"{ix.documents} documents, {ix.chunks} chunks, {ix.embedded} texts embedded "
                    f"({len(ix.added)} added, {len(ix.updated)} updated, "
                    f"{len(ix.removed)} removed, {len(ix.failed)} failed)")
-        out.extend(f"    {s(f['source'])}: {s(f['reason'])}" for f in ix.failed)
+        out.extend(f"    {s(f.source)}: {s(f.reason)}" for f in ix.failed)
     return out, err
 
 

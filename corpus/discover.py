@@ -13,6 +13,7 @@ from pathlib import Path
 
 from corpus.files import BAD_NAME, NOT_REGULAR, is_regular, is_utf8, path_text
 from corpus.manifest import MANIFEST_NAME, DocMeta, ManifestError, read_manifest
+from corpus.records import SkippedFile
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 
@@ -28,7 +29,7 @@ class Found:
 @dataclass
 class Discovery:
     files: list[Found] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[SkippedFile] = field(default_factory=list)
 
 
 def unsupported_reason(path: Path) -> str:
@@ -55,7 +56,7 @@ def discover(sources: list[Path]) -> Discovery:
 
     def fail(path: Path | str, reason: str) -> None:
         # As text a report, a database and a terminal can all hold (see ``path_text``).
-        out.failed.append((path_text(path), path_text(reason)))
+        out.failed.append(SkippedFile(path_text(path), path_text(reason)))
 
     def meta_for(path: Path) -> DocMeta | None:
         folder = path.parent

@@ -26,7 +26,7 @@ from corpus.budget import LOAD_SECONDS, Budget, LoadCancelled
 from corpus.chunking import ChunkingParams, chunk_document
 from corpus.discover import discover
 from corpus.manifest import BUNDLED_DIR
-from corpus.records import Chunk, Document
+from corpus.records import Chunk, Document, SkippedFile
 from index.bm25 import BM25Index
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
@@ -85,7 +85,7 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)
+    failed: list[SkippedFile] = field(default_factory=list)
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
@@ -101,7 +101,8 @@ class BuildReport:
     def as_json(self) -> dict:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "removed": self.removed, "failed": self.failed, "documents": self.documents,
+            "removed": self.removed, "failed": [f.as_json() for f in self.failed],
+            "documents": self.documents,
             "chunks": self.chunks, "embedded": self.embedded, "generation": self.generation,
             "seconds": round(self.seconds, 3), "embed_seconds": round(self.embed_seconds, 3),
             "encoder": self.encoder,
@@ -137,28 +138,29 @@ def _record(layout: IndexLayout, report: BuildReport) -> None:
     stats: dict[str, list] = {}
     for f in report.failed:
         try:
-            st = os.stat(f["source"])
+            st = os.stat(f.source)
         except OSError:
             continue
-        stats[f["source"]] = [st.st_size, st.st_mtime, f["reason"]]
+        stats[f.source] = [st.st_size, st.st_mtime, f.reason]
     layout.write_last_build({**report.as_json(), "failed_stat": stats})
 
 
-def _known_failures(layout: IndexLayout, planned: list[Planned], failed: list[dict]) -> None:
+def _known_failures(layout: IndexLayout, planned: list[Planned],
+                    failed: list[SkippedFile]) -> None:
     """Files that failed last time and have not changed since will fail again: say so."""
     stats = (layout.read_last_build() or {}).get("failed_stat") or {}
     for p in list(planned):
         known = stats.get(p.source)
         if p.state == "new" and known and known[:2] == [p.size, p.mtime]:
             planned.remove(p)
-            failed.append({"source": p.source, "reason": str(known[2])})
+            failed.append(SkippedFile(p.source, str(known[2])))
 
 
 def status(layout: IndexLayout) -> BuildReport:
     """What an ``index`` run would do, without indexing (no model needed)."""
     report = BuildReport()
     found = discover(all_sources(layout))
-    report.failed = [{"source": s, "reason": r} for s, r in found.failed]
+    report.failed = list(found.failed)
     snap, _ = _open_base(layout)
     previous = {d.source: d for d in snap.documents()} if snap else {}
     planned = plan(found.files, previous, report.failed)
@@ -272,7 +274,7 @@ def _build_locked(
     report = BuildReport()
     progress(Progress("scan", 0, 0, "looking for documents"))
     found = discover(sources)
-    report.failed = [{"source": s, "reason": r} for s, r in found.failed]
+    report.failed = list(found.failed)
 
     snap, damaged = _open_base(layout)
     if snap is not None and not _whole(snap):  # e.g. vectors.faiss unreadable: start afresh
@@ -463,7 +465,7 @@ def _read_all(
                 reason += KEPT
                 docs.append((keep(p.source, prev), None, []))
                 seen_ids[prev.doc_id] = p.source
-            report.failed.append({"source": p.source, "reason": reason})
+            report.failed.append(SkippedFile(p.source, reason))
 
         try:
             doc = _load(p, max_bytes, Budget(load_seconds, cancel))
