@@ -205,43 +205,22 @@ def cmd_index(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         assistant.remove_source(target if target in known else p)
+    from assistant.cli_reports import index_lines, status_lines
+
     if args.status:
         report = assistant.status()
         if args.json:
             print(json.dumps(report.as_json(), ensure_ascii=False))
         else:
-            for label, items in (("new", report.added), ("changed", report.updated),
-                                 ("removed", report.removed), ("unchanged", report.unchanged)):
-                print(f"{label}: {len(items)}")
-                for s in items if label != "unchanged" else []:
-                    print(f"  {terminal_safe(s)}")
-            for f in report.failed:
-                print(f"cannot index {terminal_safe(f.source)}: {terminal_safe(f.reason)}")
+            print("\n".join(status_lines(report)))
         return 0
     bar = ProgressLine()
     report = assistant.index(args.paths, progress=bar)
     bar.finish()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
-        return 0
-    print(
-        f"Index {'written' if report.written else 'already up to date'}: "
-        f"{report.documents} documents, {report.chunks} chunks "
-        f"({report.seconds:.1f} s, {report.embedded} texts embedded)"
-    )
-    if report.embedded:
-        rate = report.chunks / report.seconds if report.seconds else 0.0
-        print(f"  {report.embedded} texts embedded in {report.embed_seconds:.1f} s by "
-              f"{report.encoder}; {rate:.1f} chunks/s overall")
-    for label, items in (("added", report.added), ("updated", report.updated),
-                         ("removed", report.removed)):
-        print(f"  {label}: {len(items)}")
-        for s in items:
-            print(f"    {terminal_safe(s)}")
-    print(f"  unchanged: {len(report.unchanged)}")
-    print(f"  failed: {len(report.failed)}")
-    for f in report.failed:
-        print(f"    {terminal_safe(f.source)}: {terminal_safe(f.reason)}")
+    else:
+        print("\n".join(index_lines(report)))
     return 0
 
 
@@ -376,9 +355,28 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from assistant.sync import cli_sync
+    """Fetch, save and reindex; 1 when nothing could be synced (offline, busy, or every
+    URL refused or failed)."""
+    from assistant.cli_reports import sync_lines
+    from assistant.sync import SyncBusy, sync
 
-    return cli_sync(_open(args), args.urls, as_json=args.json, progress=ProgressLine())
+    bar = ProgressLine()
+    try:
+        report = sync(_open(args), args.urls, progress=bar)
+    except SyncBusy as exc:
+        print(terminal_safe(exc), file=sys.stderr)
+        return 1
+    finally:
+        bar.finish()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        out, err = sync_lines(report)
+        for line in err:
+            print(line, file=sys.stderr)
+        for line in out:
+            print(line)
+    return 1 if not report.pages and (report.offline or report.failed) else 0
 
 
 def _no_app(index_dir: str | None) -> int:

@@ -2,7 +2,8 @@
 
 Reports arrive as JSON-shaped dicts (``BuildReport.as_json()``, ``SyncReport``'s fields,
 or ``Assistant.last_build()`` read back from disk); each failed entry is read back as a
-``SkippedFile``. File names, URLs and reasons are data: they are shown with ``literal`` and never parsed as markup.
+``SkippedFile``. File names, URLs and reasons are data: they are shown with ``literal``
+and never parsed as markup.
 """
 
 from __future__ import annotations
