@@ -154,6 +154,12 @@ class IndexSnapshot:
         self.store.close()
         self._unpin()
 
+    def __enter__(self) -> IndexSnapshot:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @property
     def chunk_count(self) -> int:
         return int(self.manifest.get("chunks", 0))
