@@ -126,6 +126,16 @@ class AskScreen(Screen):
     def set_status(self, text: str) -> None:
         self.query_one("#status", Label).update(Text(text))
 
+    # Jobs' messages, posted to every screen by the app (``MutualsApp.to_screens``).
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.show_progress(message)
+
+    def on_index_finished(self, message: IndexFinished) -> None:
+        self.show_index_finished(message)
+
+    def on_assistant_ready(self, message: AssistantReady) -> None:
+        self.show_ready(message)
+
     def show_progress(self, p: IndexProgress) -> None:
         show_on_bar(self.query_one("#progress", ProgressBar), p)
         if not self.app.ready.is_set():
