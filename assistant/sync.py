@@ -45,7 +45,6 @@ from assistant.govuk_http import fetch as _fetch
 from assistant.sync_state import (
     SyncBusy,
     folder_lock,
-    fsync_dir,
     read_state,
     remove_staged,
     stage,
@@ -53,6 +52,7 @@ from assistant.sync_state import (
     write_state,
 )
 from corpus.records import SkippedFile
+from index.atomic import fsync_dir
 
 if TYPE_CHECKING:
     from assistant.service import Assistant

@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import tomli_w
 
+from index.atomic import atomic_write, write_temporary
+
 STATE_NAME = ".sync-state.json"
+PART = ".part"
+"""The suffix of staged files and of temporary files (swept up by the next sync)."""
 MANIFEST_KEYS = ("id", "title", "url", "publisher", "published", "updated", "licence")
 
 
@@ -43,34 +46,21 @@ def write_state(folder: Path, state: dict) -> None:
     _atomic_write(folder / STATE_NAME, json.dumps(state, indent=2).encode("utf-8"))
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def stage(path: Path, data: bytes) -> Path:
     """Write ``data`` beside ``path`` under a ``.part`` name, fsynced; return that name."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return tmp
+    return write_temporary(path, data, suffix=PART)
 
 
 def remove_staged(folder: Path) -> None:
     """Delete the ``.part`` files a sync that was killed left behind."""
-    for stale in folder.glob(".*.part"):
+    for stale in folder.glob(f".*{PART}"):
         stale.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a kill leaves either the old or the new file."""
-    os.replace(stage(path, data), path)
-    fsync_dir(path.parent)
+    """Replace ``path`` with ``data`` so that a kill leaves either the old or the new file
+    (its temporary file is a ``.part`` too: ``remove_staged`` sweeps it up)."""
+    atomic_write(path, data, suffix=PART)
 
 
 def manifest_toml(files: dict[str, dict]) -> str:
