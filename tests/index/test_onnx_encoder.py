@@ -15,7 +15,7 @@ from index import onnx_encoder
 from index.embedder import ModelUnavailable, SentenceTransformerEmbedder, load_embedder
 from index.onnx_encoder import OnnxEmbedder
 
-pytestmark = pytest.mark.integration
+# Tests that need the model are marked integration by their fixtures (tests/conftest.py).
 
 ROOT = Path(__file__).resolve().parents[2]
 

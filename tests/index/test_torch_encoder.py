@@ -10,7 +10,7 @@ from index.embedder import resolve_model_path
 from index.onnx_encoder import OnnxEmbedder
 from tests.index.test_onnx_encoder import CORPUS, SENTENCES
 
-pytestmark = pytest.mark.integration
+# Tests that need the model are marked integration by their fixtures (tests/conftest.py).
 
 QUESTIONS = [
     "What are the benefits of partnerships?",
