@@ -1,6 +1,8 @@
-"""Command line: ``assistant [index|ask|sources|tui] ...``; no command opens the app.
+"""Command line: ``assistant [index|ask|sources|sync|eval|tui] ...``.
 
-Imports stay lazy so that ``assistant ask`` starts quickly.
+No command (or ``tui``) opens the terminal app, which the program's entry point
+(``tui.main``) passes to ``main``. Imports stay lazy so that ``assistant ask`` starts
+quickly.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
     return assistant
 
 
-def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
+def _ensure_index(assistant) -> None:  # noqa: ANN001
     if assistant.has_index():
         return
     print("No index yet: indexing the bundled documents (first run only)…", file=sys.stderr)
@@ -379,7 +381,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 1 if not report.pages and (report.offline or report.failed) else 0
 
 
-def _no_app(index_dir: str | None) -> int:
+def _no_app(_index_dir: str | None) -> int:
     """Without the app (``python -m assistant``): say how to open it."""
     print("error: this command line has no terminal app; open it with `assistant` "
           "(or `python -m tui`)", file=sys.stderr)

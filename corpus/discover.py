@@ -68,7 +68,7 @@ def discover(sources: list[Path]) -> Discovery:
                 manifests[folder] = {}
         return manifests[folder].get(path.name)
 
-    def add_file(path: Path, explicit: bool) -> None:
+    def add_file(path: Path) -> None:
         try:
             real = path.resolve(strict=True)
         except RuntimeError:  # Python 3.11 reports a symlink loop this way
@@ -128,7 +128,7 @@ def discover(sources: list[Path]) -> Discovery:
                 except OSError as exc:
                     fail(str(p), _link_problem(p, exc))
             elif entry.is_file():
-                add_file(p, explicit=False)
+                add_file(p)
             else:
                 fail(str(p), NOT_REGULAR)
 
@@ -137,7 +137,7 @@ def discover(sources: list[Path]) -> Discovery:
         if src.is_dir():
             walk(src)
         elif src.exists():
-            add_file(src, explicit=True)
+            add_file(src)
         else:
             fail(str(src), "no such file or folder")
     return out

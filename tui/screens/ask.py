@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from assistant.excerpts import Excerpt, from_answer
 from tui.jobs import deliver, describe_error
-from tui.messages import AssistantReady, IndexFinished, IndexProgress, SourceRequest
+from tui.messages import AssistantReady, IndexProgress, SourceRequest
 from tui.progress import describe_progress, show_on_bar
 from tui.widgets.literal import literal, query_terms
 from tui.widgets.passage_list import Entry, PassageList, entry_from_citation, entry_from_passage
@@ -130,8 +130,13 @@ class AskScreen(Screen):
     def on_index_progress(self, message: IndexProgress) -> None:
         self.show_progress(message)
 
-    def on_index_finished(self, message: IndexFinished) -> None:
-        self.show_index_finished(message)
+    def on_index_finished(self) -> None:
+        """A run ended: hide the bar; once ready, show the new document counts."""
+        self.query_one("#progress", ProgressBar).add_class("-hidden")
+        if not self.app.ready.is_set():
+            self.set_status("Loading the model… you can type your question now.")
+        elif not self.app.startup_error:
+            self.show_ready(AssistantReady())
 
     def on_assistant_ready(self, message: AssistantReady) -> None:
         self.show_ready(message)
@@ -140,13 +145,6 @@ class AskScreen(Screen):
         show_on_bar(self.query_one("#progress", ProgressBar), p)
         if not self.app.ready.is_set():
             self.set_status(f"First run: {describe_progress(p)}")
-
-    def show_index_finished(self, message: IndexFinished) -> None:
-        self.query_one("#progress", ProgressBar).add_class("-hidden")
-        if not self.app.ready.is_set():
-            self.set_status("Loading the model… you can type your question now.")
-        elif not self.app.startup_error:
-            self.show_ready(AssistantReady())  # new document counts after a reindex
 
     def show_ready(self, message: AssistantReady) -> None:
         self.query_one("#progress", ProgressBar).add_class("-hidden")
