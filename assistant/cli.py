@@ -1,6 +1,8 @@
-"""Command line: ``assistant [index|ask|sources|tui] ...``; no command opens the app.
+"""Command line: ``assistant [index|ask|sources|sync|eval|tui] ...``.
 
-Imports stay lazy so that ``assistant ask`` starts quickly.
+No command (or ``tui``) opens the terminal app, which the program's entry point
+(``tui.main``) passes to ``main``. Imports stay lazy so that ``assistant ask`` starts
+quickly.
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from assistant import servers_cli
 from assistant.textsafe import terminal_safe
 
-SAMPLE_QUESTION = "What are the benefits of partnerships for mutuals?"
+if TYPE_CHECKING:
+    from corpus.records import SkippedFile
+
+OpenApp = Callable[[str | None], int]
+"""Opens the terminal app over an index folder (None: the configured one); its exit code."""
 
 
 class SafeStream:
@@ -160,7 +166,7 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
     return assistant
 
 
-def _ensure_index(assistant, quiet: bool = False) -> None:  # noqa: ANN001
+def _ensure_index(assistant) -> None:  # noqa: ANN001
     if assistant.has_index():
         return
     print("No index yet: indexing the bundled documents (first run only)…", file=sys.stderr)
@@ -177,9 +183,9 @@ def _print_notice(assistant) -> None:  # noqa: ANN001
         print(f"warning: {note}", file=sys.stderr)
 
 
-def _print_failures(failed: list[dict]) -> None:
+def _print_failures(failed: list[SkippedFile]) -> None:
     for f in failed:
-        print(f"  skipped {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}",
+        print(f"  skipped {terminal_safe(f.source)}: {terminal_safe(f.reason)}",
               file=sys.stderr)
 
 
@@ -203,44 +209,22 @@ def cmd_index(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         assistant.remove_source(target if target in known else p)
+    from assistant.cli_reports import index_lines, status_lines
+
     if args.status:
         report = assistant.status()
         if args.json:
             print(json.dumps(report.as_json(), ensure_ascii=False))
         else:
-            for label, items in (("new", report.added), ("changed", report.updated),
-                                 ("removed", report.removed), ("unchanged", report.unchanged)):
-                print(f"{label}: {len(items)}")
-                for s in items if label != "unchanged" else []:
-                    print(f"  {terminal_safe(s)}")
-            for f in report.failed:
-                print(f"cannot index {terminal_safe(f['source'])}: "
-                      f"{terminal_safe(f['reason'])}")
+            print("\n".join(status_lines(report)))
         return 0
     bar = ProgressLine()
     report = assistant.index(args.paths, progress=bar)
     bar.finish()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
-        return 0
-    print(
-        f"Index {'written' if report.written else 'already up to date'}: "
-        f"{report.documents} documents, {report.chunks} chunks "
-        f"({report.seconds:.1f} s, {report.embedded} texts embedded)"
-    )
-    if report.embedded:
-        rate = report.chunks / report.seconds if report.seconds else 0.0
-        print(f"  {report.embedded} texts embedded in {report.embed_seconds:.1f} s by "
-              f"{report.encoder}; {rate:.1f} chunks/s overall")
-    for label, items in (("added", report.added), ("updated", report.updated),
-                         ("removed", report.removed)):
-        print(f"  {label}: {len(items)}")
-        for s in items:
-            print(f"    {terminal_safe(s)}")
-    print(f"  unchanged: {len(report.unchanged)}")
-    print(f"  failed: {len(report.failed)}")
-    for f in report.failed:
-        print(f"    {terminal_safe(f['source'])}: {terminal_safe(f['reason'])}")
+    else:
+        print("\n".join(index_lines(report)))
     return 0
 
 
@@ -379,21 +363,35 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from assistant.sync import cli_sync
+    """Fetch, save and reindex; 1 when nothing could be synced (offline, busy, or every
+    URL refused or failed)."""
+    from assistant.cli_reports import sync_lines
+    from assistant.sync import SyncBusy, sync
 
-    return cli_sync(_open(args), args.urls, as_json=args.json, progress=ProgressLine())
-
-
-def cmd_tui(args: argparse.Namespace) -> int:
+    bar = ProgressLine()
     try:
-        from tui.app import run
-    except ImportError:  # the app is not built yet: answer a sample question instead
-        assistant = _open(args)
-        _ensure_index(assistant)
-        print(f"Q: {SAMPLE_QUESTION}\n")
-        print(format_answer(assistant.ask(SAMPLE_QUESTION)))
-        return 0
-    return run(index_dir=args.index_dir)
+        report = sync(_open(args), args.urls, progress=bar)
+    except SyncBusy as exc:
+        print(terminal_safe(exc), file=sys.stderr)
+        return 1
+    finally:
+        bar.finish()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        out, err = sync_lines(report)
+        for line in err:
+            print(line, file=sys.stderr)
+        for line in out:
+            print(line)
+    return 1 if not report.pages and (report.offline or report.failed) else 0
+
+
+def _no_app(_index_dir: str | None) -> int:
+    """Without the app (``python -m assistant``): say how to open it."""
+    print("error: this command line has no terminal app; open it with `assistant` "
+          "(or `python -m tui`)", file=sys.stderr)
+    return 2
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -423,16 +421,20 @@ def _one_line(exc: BaseException) -> str:
     return text[:500] or type(exc).__name__
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_app: OpenApp | None = None) -> int:
+    """Run one command; no command (or ``tui``) calls ``open_app``.
+
+    The app lives above this package (``tui``), so it is passed in by the program's entry
+    point, ``tui.main``; without it (``python -m assistant``) the app commands say so.
+    """
     args = _parser().parse_args(argv)
-    handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources, "tui": cmd_tui,
-                "sync": cmd_sync, "eval": cmd_eval, None: cmd_tui, **servers_cli.HANDLERS}
-    app = args.command in (None, "tui")  # the app draws on the terminal itself
-    with contextlib.ExitStack() as stack:
-        if not app:
-            stack.enter_context(_safe_output(stdout=not getattr(args, "json", False)))
+    if args.command in (None, "tui"):  # the app draws on the terminal itself
+        app = open_app or _no_app
+        return _run(lambda a: app(a.index_dir), args)
+    handlers = {"index": cmd_index, "ask": cmd_ask, "sources": cmd_sources,
+                "sync": cmd_sync, "eval": cmd_eval, **servers_cli.HANDLERS}
+    with _safe_output(stdout=not getattr(args, "json", False)):
         return _run(handlers[args.command], args)
-    return 1  # pragma: no cover - the with block always returns
 
 
 def _run(handler, args: argparse.Namespace) -> int:  # noqa: ANN001

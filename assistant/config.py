@@ -46,9 +46,9 @@ class Settings:
 
     bfloat16: bool = True
     """Let large indexing runs (400 texts or more) do the model's matrix products in
-    bfloat16 on CPUs with AMX or AVX-512 BF16 units: two to three times as fast, vectors
-    within a cosine of 0.9999 of float32 (0.99997 measured; checked against the
-    MIN_AGREEMENT bar of 0.999 before each run; float32 otherwise). Questions
+    bfloat16 on CPUs with AMX or AVX-512 BF16 units: faster, with vectors that must agree
+    with float32 to the MIN_AGREEMENT bar (a cosine of 0.999), checked before each run;
+    float32 otherwise. Speed and agreement as measured: benchmarks/SPEED.md. Questions
     are always encoded in float32."""
 
     top_k: int = 5

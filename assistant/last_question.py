@@ -3,23 +3,23 @@
 One small JSON file in the index folder's root, ``last-question.json``:
 ``{"question": "...", "asked_at": "2024-05-01T10:00:00+00:00"}``, where ``question`` is the
 question as it was answered (a follow-up's resolved form, so follow-ups chain). It is
-written as ``index/layout.py`` writes its state: a temporary file in the same folder,
-fsynced, renamed over the old one, then the folder fsynced, so a reader sees the old
-question or the new one, never half of one, even if the writer is killed. Two processes
-asking at once: the last rename wins.
+written as ``index/layout.py`` writes its state (``index.atomic.atomic_write``): a
+temporary file in the same folder, fsynced, renamed over the old one, then the folder
+fsynced, so a reader sees the old question or the new one, never half of one, even if
+the writer is killed. Two processes asking at once: the last rename wins.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from index.atomic import atomic_write
+
 FILE_NAME = "last-question.json"
-_TEMP_GLOB = ".last-question.*.tmp"
+_TEMP_GLOB = ".last-question.*.tmp"  # atomic_write's temporary files, and older ones
 _STALE_SECONDS = 3600  # a temporary file this old belongs to a writer that was killed
 
 
@@ -49,23 +49,7 @@ def write_last_question(index_root: Path, question: str) -> None:
     data = json.dumps({"question": question,
                        "asked_at": datetime.now(UTC).isoformat(timespec="seconds")},
                       ensure_ascii=False) + "\n"
-    tmp = root / f".last-question.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        try:
-            os.write(fd, data.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, root / FILE_NAME)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    atomic_write(root / FILE_NAME, data.encode("utf-8"))
 
 
 def _remove_stale_temporaries(root: Path) -> None:

@@ -159,7 +159,11 @@ class Answer:
     abstained: bool = False
     reason: str = ""
     confidence: float | None = None
-    """Cosine of the best candidate sentence: what the abstention threshold is compared with."""
+    """The best candidate's evidence score, what ``abstain_below`` is compared with. For a
+    fact answer it is not a plain cosine: it is a sentence's cosine with the question's
+    residual, the question vector minus ``abstain_topic_weight`` times the mean vector of
+    the top passages (see ``assistant/answer.py``); for a list answer, the best point's
+    cosine with the question. None when there was no candidate."""
     similarity: float | None = None
     """Plain cosine of the best candidate sentence with the question."""
     shape: str = "fact"

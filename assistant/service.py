@@ -19,6 +19,7 @@ from assistant.catalogue import record_answer
 from assistant.citations import readable_source
 from assistant.config import Settings
 from assistant.followup import resolve as resolve_followup
+from assistant.indexing import BuildReport, IndexedDocument, NoIndex, ProgressFn
 from assistant.lists import ListParams, compose_list
 from assistant.records import Answer, Passage
 from assistant.retrieve import (
@@ -32,11 +33,10 @@ from assistant.retrieve import (
 )
 from assistant.shapes import QuestionShape, classify
 from corpus.chunking import ChunkingParams
-from index.builder import BuildReport, ProgressFn, build, status
+from index.builder import build, status
 from index.embedder import Embedder, ModelUnavailable
-from index.layout import IndexLayout, NoIndex
+from index.layout import IndexLayout
 from index.reader import IndexSnapshot, open_live
-from index.store import DocumentRow
 
 if TYPE_CHECKING:
     from assistant.topics import TopicPoints
@@ -276,11 +276,11 @@ class Assistant:
         return topic_points(lambda q: self.ask(q))
 
     # -- documents -------------------------------------------------------------------
-    def sources(self) -> list[DocumentRow]:
+    def sources(self) -> list[IndexedDocument]:
         """Indexed documents (empty when there is no index yet)."""
         if not self.has_index():
             return []
-        return self.snapshot().documents()
+        return [IndexedDocument.from_row(d) for d in self.snapshot().documents()]
 
     def source_paths(self) -> list[str]:
         """Files and folders the maintainer added (the bundled corpus is always indexed)."""

@@ -12,52 +12,55 @@ the last response (a 304 costs no download). Without a network the sync says so 
 line and changes nothing.
 
 Everything from the API is data. Requests go through ``govuk_http`` (GOV.UK hosts only,
-every redirect checked, a deadline per download) and items through ``govuk_content``
-(each field's type checked). An attachment's failure is that attachment's alone; only an
-unreachable API ends the sync. Each page's files become live together, with the manifest
-(written by ``tomli_w``) and the state written atomically after every page. Plain-text
-output goes through ``terminal_safe`` in ``plain_lines``; ``--json`` is exact.
+every redirect checked, a deadline per download), items through ``govuk_content`` (each
+field's type checked), and ``govuk_files`` says what file each becomes. An attachment's
+failure is that attachment's alone; only an unreachable API ends the sync. Each page's
+files become live together, with the manifest and the state written atomically after
+every page (``sync_state``). The CLI prints the report (``assistant.cli_reports``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import html
 import json
 import os
-import re
 import shutil
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import tomli_w
-
 from assistant.govuk_content import Attachment, ContentItem, MalformedItem, parse_item
+from assistant.govuk_files import (
+    ATTACHMENT_SUFFIXES,
+    api_url,
+    doc_id,
+    file_meta,
+    page_html,
+    slug,
+    with_hash,
+)
 from assistant.govuk_http import Fetched, FetchError, HostPolicy, Offline
 from assistant.govuk_http import fetch as _fetch
-from assistant.textsafe import terminal_safe
+from assistant.sync_state import (
+    SyncBusy,
+    folder_lock,
+    read_state,
+    remove_staged,
+    stage,
+    write_manifest,
+    write_state,
+)
+from corpus.records import SkippedFile
+from index.atomic import fsync_dir
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
     from index.builder import BuildReport
 
-__all__ = ["FetchError", "Offline", "SyncBusy", "SyncReport", "cli_sync", "sync"]
-
-GOVUK_HOSTS = ("www.gov.uk", "gov.uk")
-OGL = "Open Government Licence v3.0"
-STATE_NAME = ".sync-state.json"
-ATTACHMENT_SUFFIXES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}
+__all__ = ["FetchError", "Offline", "SyncBusy", "SyncReport", "sync"]
 
 Log = Callable[[str], None]
-
-
-class SyncBusy(RuntimeError):
-    """Another sync holds the folder's lock; the message is one line for the user."""
 
 
 @dataclass
@@ -69,14 +72,15 @@ class SyncReport:
     downloaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)
+    failed: list[SkippedFile] = field(default_factory=list)
     offline: str | None = None
     index: BuildReport | None = None
 
     def as_json(self) -> dict:
         return {
             "folder": self.folder, "pages": self.pages, "downloaded": self.downloaded,
-            "unchanged": self.unchanged, "removed": self.removed, "failed": self.failed,
+            "unchanged": self.unchanged, "removed": self.removed,
+            "failed": [f.as_json() for f in self.failed],
             "offline": self.offline,
             "index": self.index.as_json() if self.index else None,
         }
@@ -87,131 +91,6 @@ def sync_folder(settings) -> Path:  # noqa: ANN001 - assistant.config.Settings
     if settings.sync_dir:
         return Path(settings.sync_dir).expanduser()
     return Path(settings.index_dir).parent / "govuk"
-
-
-def api_url(page_url: str, api_root: str) -> str:
-    """The Content API URL of a GOV.UK page URL (or of a bare ``/path``)."""
-    try:
-        parts = urlsplit(page_url.strip())
-    except ValueError:
-        raise ValueError(f"not a GOV.UK page URL: {page_url}") from None
-    api_host = urlsplit(api_root).netloc
-    if parts.scheme and parts.scheme not in ("http", "https"):
-        raise ValueError(f"not a GOV.UK page URL: {page_url}")
-    if parts.netloc and parts.netloc not in (*GOVUK_HOSTS, api_host):
-        raise ValueError(f"not a GOV.UK page URL: {page_url}")
-    path = parts.path
-    if path.startswith("/api/content/"):
-        path = path[len("/api/content") :]
-    if (not path.startswith("/") or path == "/" or ".." in path.split("/")
-            or re.search(r"[\s\x00-\x1f\x7f]", path)):
-        raise ValueError(f"not a GOV.UK page URL: {page_url}")
-    return api_root.rstrip("/") + path.rstrip("/")
-
-
-def _slug(text: str, limit: int = 80) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:limit].rstrip("-") or "page"
-
-
-def _date(value: object) -> str | None:
-    return str(value)[:10] if value else None
-
-
-# -- state and manifest: written after every page, atomically ---------------------------
-
-def _read_state(folder: Path) -> dict:
-    try:
-        data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    for key in ("pages", "files"):
-        if not isinstance(data.get(key, {}), dict):
-            data[key] = {}
-    return data
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_part(path: Path, data: bytes) -> Path:
-    """Write ``data`` beside ``path`` under a ``.part`` name, fsynced; return that name."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return tmp
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a kill leaves either the old or the new file."""
-    os.replace(_write_part(path, data), path)
-    _fsync_dir(path.parent)
-
-
-MANIFEST_KEYS = ("id", "title", "url", "publisher", "published", "updated", "licence")
-
-
-def manifest_toml(files: dict[str, dict]) -> str:
-    """The text of ``manifest.toml`` for ``files`` (name -> state entry with ``meta``)."""
-    docs = []
-    for name in sorted(files):
-        meta = files[name].get("meta") or {}
-        entry = {"file": name}
-        entry.update({k: str(meta[k]) for k in MANIFEST_KEYS if meta.get(k)})
-        docs.append(entry)
-    head = "# Written by `assistant sync` from the GOV.UK Content API. Do not edit.\n\n"
-    return head + tomli_w.dumps({"document": docs})
-
-
-def write_manifest(folder: Path, files: dict[str, dict]) -> None:
-    """Write ``manifest.toml`` for the synced files (see ``corpus.manifest``)."""
-    _atomic_write(folder / "manifest.toml", manifest_toml(files).encode("utf-8"))
-
-
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    import fcntl
-
-    fd = os.open(folder / ".sync.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SyncBusy(f"another sync is writing to {folder}; try again when it has "
-                           f"finished") from None
-        yield
-    finally:
-        os.close(fd)
-
-
-# -- one page ----------------------------------------------------------------------------
-
-def _page_html(title: str, body: str) -> bytes:
-    return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title></head>\n<body><main>\n"
-        f"<h1>{html.escape(title)}</h1>\n{body}\n</main></body></html>\n"
-    ).encode()
-
-
-def _doc_id(name: str) -> str:
-    """A synced file's document id, unique as its name (``govuk-<page>-<file>``)."""
-    return "govuk-" + Path(name).stem.replace("--", "-")
-
-
-def _with_hash(name: str, key: str) -> str:
-    stem, dot, suffix = name.rpartition(".")
-    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{stem}-{digest}.{suffix}" if dot else f"{name}-{digest}"
 
 
 class _PageSync:
@@ -240,25 +119,18 @@ class _PageSync:
         previous = next((n for n in self.prev_files
                          if isinstance(files.get(n), dict)
                          and files[n].get("source_url") == key), None)
-        for name in (previous, plain, _with_hash(plain, key)):
+        for name in (previous, plain, with_hash(plain, key)):
             if name and name not in self.claimed and self.owners.get(name, key) == key:
                 self.claimed.add(name)
                 return name
         raise FetchError(f"no free file name for {key}")  # a SHA-1 prefix collision
-
-    def _meta(self, item: ContentItem, url: str, title: str, doc_id: str) -> dict:
-        return {
-            "id": doc_id, "title": title, "url": url, "publisher": item.publisher,
-            "published": _date(item.first_published_at),
-            "updated": _date(item.public_updated_at), "licence": OGL,
-        }
 
     def _save(self, name: str, data: bytes | None, meta: dict, validators: Fetched | None,
               source_url: str) -> None:
         """Stage one file and its state; ``_commit`` makes the page's files live together."""
         files = self.state.setdefault("files", {})
         if data is not None:
-            tmp = _write_part(self.folder / name, data)
+            tmp = stage(self.folder / name, data)
             self.staged.append((tmp, self.folder / name))
         else:
             self.report.unchanged.append(str(self.folder / name))
@@ -306,9 +178,8 @@ class _PageSync:
         for g in gone:  # no longer attached
             (self.folder / g).unlink(missing_ok=True)
             self.report.removed.append(str(self.folder / g))
-        _fsync_dir(self.folder)
-        _atomic_write(self.folder / STATE_NAME,
-                      json.dumps(self.state, indent=2).encode("utf-8"))
+        fsync_dir(self.folder)
+        write_state(self.folder, self.state)
 
     def _item(self, got: Fetched, url: str) -> ContentItem:
         try:
@@ -338,18 +209,18 @@ class _PageSync:
         item = self._item(got, url)
         base_path = item.base_path or urlsplit(url).path[len(urlsplit(self.api_root).path):]
         web_url = "https://www.gov.uk" + base_path
-        slug = _slug(base_path.rsplit("/", 1)[-1])
-        title = item.title or slug
+        page_slug = slug(base_path.rsplit("/", 1)[-1])
+        title = item.title or page_slug
         same_edition = bool(item.public_updated_at) and (
             item.public_updated_at == prev.get("public_updated_at"))
 
-        page_name = self._claim(f"{slug}.html", url)
+        page_name = self._claim(f"{page_slug}.html", url)
         names = [page_name]
-        data = _page_html(title, item.body or item.description or "")
+        data = page_html(title, item.body or item.description or "")
         old = self.folder / page_name
         unchanged = old.is_file() and old.read_bytes() == data
         self._save(page_name, None if unchanged else data,
-                   self._meta(item, web_url, title, _doc_id(page_name)), None, url)
+                   file_meta(item, web_url, title, doc_id(page_name)), None, url)
 
         seen: set[str] = set()
         for att in item.attachments:
@@ -360,7 +231,7 @@ class _PageSync:
             if source in seen:
                 continue
             seen.add(source)
-            name = self._attachment(att, source, item, slug, same_edition)
+            name = self._attachment(att, source, item, page_slug, same_edition)
             if name:
                 names.append(name)
         self._commit(url, {"public_updated_at": item.public_updated_at, "files": names,
@@ -372,7 +243,7 @@ class _PageSync:
         return bool(self.prev_files) and all((self.folder / f).is_file()
                                              for f in self.prev_files)
 
-    def _attachment(self, att: Attachment, url: str, item: ContentItem, slug: str,
+    def _attachment(self, att: Attachment, url: str, item: ContentItem, page_slug: str,
                     same_edition: bool) -> str | None:
         """Sync one attachment; its name, or None after a failure (reported).
 
@@ -389,7 +260,7 @@ class _PageSync:
                     api = api_url(url, self.api_root)
                 except ValueError as exc:
                     raise FetchError(str(exc)) from None
-                plain = f"{slug}--{_slug(urlsplit(url).path.rsplit('/', 1)[-1])}.html"
+                plain = f"{page_slug}--{slug(urlsplit(url).path.rsplit('/', 1)[-1])}.html"
                 name = self._claim(plain, api)
                 self._html_attachment(name, api, url, att, item, same_edition)
                 return name
@@ -401,8 +272,8 @@ class _PageSync:
                 raise FetchError(f"attachment type {suffix or ctype or '(unknown)'} is not "
                                  f"indexed (PDF and HTML are)")
             self.policy.check(url)
-            stem = _slug(Path(urlsplit(url).path).stem, 60)
-            name = self._claim(f"{slug}--{stem}{suffix}", url)
+            stem = slug(Path(urlsplit(url).path).stem, 60)
+            name = self._claim(f"{page_slug}--{stem}{suffix}", url)
             self._file_attachment(name, url, att, item, same_edition)
             return name
         except (FetchError, ValueError) as exc:
@@ -411,7 +282,7 @@ class _PageSync:
             if att.kind == "html":
                 raise  # the API itself cannot be reached
             reason = str(exc)
-        self.report.failed.append({"source": url, "reason": reason})
+        self.report.failed.append(SkippedFile(url, reason))
         files = self.state.get("files", {})
         if name and name in self.prev_files and name in files and (self.folder / name).is_file():
             # Keep the copy from the last sync, marked so that the next sync fetches it
@@ -439,15 +310,15 @@ class _PageSync:
             organisations=sub.organisations or item.organisations,
             first_published_at=sub.first_published_at or item.first_published_at,
             public_updated_at=sub.public_updated_at or item.public_updated_at)
-        meta = self._meta(merged, url, sub_title, _doc_id(name))
-        self._save(name, _page_html(sub_title, sub.body), meta, got, api)
+        meta = file_meta(merged, url, sub_title, doc_id(name))
+        self._save(name, page_html(sub_title, sub.body), meta, got, api)
 
     def _file_attachment(self, name: str, url: str, att: Attachment, item: ContentItem,
                          same_edition: bool) -> None:
         prev = self.state.get("files", {}).get(name)
         present = (self.folder / name).is_file()
         title = att.title or item.title or ""
-        meta = self._meta(item, url, title, _doc_id(name))
+        meta = file_meta(item, url, title, doc_id(name))
         if same_edition and prev and present and not prev.get("stale"):
             self._save(name, None, meta, None, url)
             return
@@ -478,10 +349,9 @@ def sync(
     urls = list(urls or settings.sync_sources)
     existed = folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    with _folder_lock(folder):
-        for stale in folder.glob(".*.part"):  # left by a sync that was killed
-            stale.unlink(missing_ok=True)
-        state = _read_state(folder)
+    with folder_lock(folder):
+        remove_staged(folder)  # left by a sync that was killed
+        state = read_state(folder)
         pages = _PageSync(folder, settings.govuk_api, state, settings.max_bytes, report, log,
                           deadline)
         for url in urls:
@@ -496,61 +366,9 @@ def sync(
                 report.offline = f"network lost: {exc}; synced {len(report.pages)} page(s)"
                 break
             except (FetchError, ValueError) as exc:
-                report.failed.append({"source": url, "reason": str(exc)})
+                report.failed.append(SkippedFile(url, str(exc)))
     if reindex and report.pages:
         if str(folder.absolute()) not in assistant.source_paths():
             assistant.add_sources([folder])
         report.index = assistant.index(progress=progress)
     return report
-
-
-def plain_lines(report: SyncReport) -> tuple[list[str], list[str]]:
-    """The plain-text report (stdout lines, stderr lines), every server string made safe.
-
-    URLs, reasons and host names come from the API: they pass through ``terminal_safe``
-    here, the one place plain sync output is made, so no escape sequence reaches the
-    terminal. (``--json`` prints the report exactly.)
-    """
-    s = terminal_safe
-    out: list[str] = []
-    err: list[str] = [s(report.offline)] if report.offline else []
-    if report.pages:
-        out.append(f"Synced {len(report.pages)} page(s) into {s(report.folder)}: "
-                   f"{len(report.downloaded)} downloaded, {len(report.unchanged)} unchanged, "
-                   f"{len(report.removed)} removed")
-        out.extend(f"  downloaded {s(path)}" for path in report.downloaded)
-    out.extend(f"  failed {s(f.get('source'))}: {s(f.get('reason'))}" for f in report.failed)
-    if report.index is not None:
-        ix = report.index
-        out.append(f"Index {'written' if ix.written else 'already up to date'}: "
-                   f"{ix.documents} documents, {ix.chunks} chunks, {ix.embedded} texts embedded "
-                   f"({len(ix.added)} added, {len(ix.updated)} updated, "
-                   f"{len(ix.removed)} removed, {len(ix.failed)} failed)")
-        out.extend(f"    {s(f['source'])}: {s(f['reason'])}" for f in ix.failed)
-    return out, err
-
-
-def cli_sync(assistant: Assistant, urls: list[str], *, as_json: bool = False,
-             progress=None) -> int:  # noqa: ANN001
-    """``assistant sync``: print what was fetched and indexed; 1 when offline or busy."""
-    import sys
-
-    try:
-        report = sync(assistant, urls, progress=progress)
-    except SyncBusy as exc:
-        if progress is not None and hasattr(progress, "finish"):
-            progress.finish()
-        print(terminal_safe(exc), file=sys.stderr)
-        return 1
-    if progress is not None and hasattr(progress, "finish"):
-        progress.finish()
-    if as_json:
-        print(json.dumps(report.as_json(), ensure_ascii=False))
-    else:
-        out, err = plain_lines(report)
-        for line in err:
-            print(line, file=sys.stderr)
-        for line in out:
-            print(line)
-    # 1 when nothing could be synced at all (offline, or every URL refused/failed).
-    return 1 if not report.pages and (report.offline or report.failed) else 0

@@ -99,10 +99,12 @@ def write_index(
             row += 1
             pos += 1  # the blank between chunks
         writer.add_document(DocumentRow(
-            doc_id, title, f"/synthetic/{doc_id}.pdf", "pdf", None, "2018-05-29", None,
-            "Synthetic Publisher", "OGL v3.0", len(page_offsets),
-            [str(i + 1) for i in range(len(page_offsets))], page_offsets, headings,
-            len(chunks), f"hash-{d}", 1000 + d, 0.0, now,
+            doc_id=doc_id, title=title, source=f"/synthetic/{doc_id}.pdf", kind="pdf",
+            url=None, published="2018-05-29", updated=None, publisher="Synthetic Publisher",
+            licence="OGL v3.0", pages=len(page_offsets),
+            page_labels=[str(i + 1) for i in range(len(page_offsets))],
+            page_offsets=page_offsets, headings=headings, chunks=len(chunks),
+            content_hash=f"hash-{d}", size=1000 + d, mtime=0.0, indexed_at=now,
         ))
         for c in chunks:
             writer.add_chunk(c)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from corpus.files import BAD_NAME, NOT_REGULAR, is_regular, is_utf8, path_text
 from corpus.manifest import MANIFEST_NAME, DocMeta, ManifestError, read_manifest
+from corpus.records import SkippedFile
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 
@@ -28,7 +29,7 @@ class Found:
 @dataclass
 class Discovery:
     files: list[Found] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[SkippedFile] = field(default_factory=list)
 
 
 def unsupported_reason(path: Path) -> str:
@@ -55,7 +56,7 @@ def discover(sources: list[Path]) -> Discovery:
 
     def fail(path: Path | str, reason: str) -> None:
         # As text a report, a database and a terminal can all hold (see ``path_text``).
-        out.failed.append((path_text(path), path_text(reason)))
+        out.failed.append(SkippedFile(path_text(path), path_text(reason)))
 
     def meta_for(path: Path) -> DocMeta | None:
         folder = path.parent
@@ -67,7 +68,7 @@ def discover(sources: list[Path]) -> Discovery:
                 manifests[folder] = {}
         return manifests[folder].get(path.name)
 
-    def add_file(path: Path, explicit: bool) -> None:
+    def add_file(path: Path) -> None:
         try:
             real = path.resolve(strict=True)
         except RuntimeError:  # Python 3.11 reports a symlink loop this way
@@ -127,7 +128,7 @@ def discover(sources: list[Path]) -> Discovery:
                 except OSError as exc:
                     fail(str(p), _link_problem(p, exc))
             elif entry.is_file():
-                add_file(p, explicit=False)
+                add_file(p)
             else:
                 fail(str(p), NOT_REGULAR)
 
@@ -136,7 +137,7 @@ def discover(sources: list[Path]) -> Discovery:
         if src.is_dir():
             walk(src)
         elif src.exists():
-            add_file(src, explicit=True)
+            add_file(src)
         else:
             fail(str(src), "no such file or folder")
     return out

@@ -114,3 +114,35 @@ class Chunk:
     @property
     def section_path(self) -> str:
         return " › ".join(self.section)
+
+
+@dataclass
+class SkippedFile:
+    """A file (or folder, or URL) that could not be used, and why: one record from
+    discovery to every output (build and sync reports, the CLI, the app, JSON).
+
+    Attributes:
+        source: the path or URL, as text a report, a database and a terminal can hold.
+        reason: one line for people ("permission denied", "unsupported file type .docx").
+        kind: a short class of the problem for programs, where one is known; omitted from
+            JSON when None.
+    """
+
+    source: str
+    reason: str
+    kind: str | None = None
+
+    def as_json(self) -> dict[str, str]:
+        out = {"source": self.source, "reason": self.reason}
+        if self.kind is not None:
+            out["kind"] = self.kind
+        return out
+
+    @classmethod
+    def from_json(cls, data: object) -> SkippedFile:
+        """A skipped file read back from JSON (``as_json``; a bare string is its source)."""
+        if isinstance(data, dict):
+            kind = data.get("kind")
+            return cls(str(data.get("source", "?")), str(data.get("reason", "")),
+                       None if kind is None else str(kind))
+        return cls(str(data), "")

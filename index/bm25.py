@@ -1,7 +1,8 @@
 """A BM25 keyword index in plain numpy arrays.
 
 We write BM25 ourselves (about a hundred lines) instead of using bm25s: importing bm25s
-costs ~0.2 s, which alone would break the cold-start budget of ``assistant ask``, and
+alone would spend most of the cold-start budget of ``assistant ask`` (measured by
+``benchmarks/speed.py``; figures in ``benchmarks/SPEED.md``), and
 owning the scorer lets us tune tokenisation and weighting. Terms are lower-cased,
 stop-worded and Snowball-stemmed (PyStemmer). Stored as ``.npy`` (no pickle) + JSON.
 """

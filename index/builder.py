@@ -5,6 +5,12 @@ neither re-read nor re-embedded: their rows and vectors are copied from the prev
 generation. New and changed files are loaded, chunked and embedded through the
 embedding cache. The result is written as a new generation and published atomically
 (see ``index.layout``); a failure or a kill leaves the previous generation live.
+
+The steps of ``_build_locked``, each a function: plan (``_plan``: new, changed,
+unchanged, kept), read (``_read_all``), embed (``_embed_new``), write the generation
+(``_write_generation``: metadata, carried-over and new rows and vectors, FAISS, BM25),
+the manifest (``_write_manifest``), then publish and housekeeping. ``BuildOptions``
+holds how the build runs.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +30,9 @@ import numpy as np
 
 from corpus.budget import LOAD_SECONDS, Budget, LoadCancelled
 from corpus.chunking import ChunkingParams, chunk_document
-from corpus.discover import discover
+from corpus.discover import Found, discover
 from corpus.manifest import BUNDLED_DIR
-from corpus.records import Chunk, Document
+from corpus.records import Chunk, Document, SkippedFile
 from index.bm25 import BM25Index
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
@@ -85,7 +91,7 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failed: list[dict[str, str]] = field(default_factory=list)
+    failed: list[SkippedFile] = field(default_factory=list)
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
@@ -101,7 +107,8 @@ class BuildReport:
     def as_json(self) -> dict:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "removed": self.removed, "failed": self.failed, "documents": self.documents,
+            "removed": self.removed, "failed": [f.as_json() for f in self.failed],
+            "documents": self.documents,
             "chunks": self.chunks, "embedded": self.embedded, "generation": self.generation,
             "seconds": round(self.seconds, 3), "embed_seconds": round(self.embed_seconds, 3),
             "encoder": self.encoder,
@@ -137,43 +144,45 @@ def _record(layout: IndexLayout, report: BuildReport) -> None:
     stats: dict[str, list] = {}
     for f in report.failed:
         try:
-            st = os.stat(f["source"])
+            st = os.stat(f.source)
         except OSError:
             continue
-        stats[f["source"]] = [st.st_size, st.st_mtime, f["reason"]]
+        stats[f.source] = [st.st_size, st.st_mtime, f.reason]
     layout.write_last_build({**report.as_json(), "failed_stat": stats})
 
 
-def _known_failures(layout: IndexLayout, planned: list[Planned], failed: list[dict]) -> None:
+def _known_failures(layout: IndexLayout, planned: list[Planned],
+                    failed: list[SkippedFile]) -> None:
     """Files that failed last time and have not changed since will fail again: say so."""
     stats = (layout.read_last_build() or {}).get("failed_stat") or {}
     for p in list(planned):
         known = stats.get(p.source)
         if p.state == "new" and known and known[:2] == [p.size, p.mtime]:
             planned.remove(p)
-            failed.append({"source": p.source, "reason": str(known[2])})
+            failed.append(SkippedFile(p.source, str(known[2])))
 
 
 def status(layout: IndexLayout) -> BuildReport:
     """What an ``index`` run would do, without indexing (no model needed)."""
     report = BuildReport()
     found = discover(all_sources(layout))
-    report.failed = [{"source": s, "reason": r} for s, r in found.failed]
+    report.failed = list(found.failed)
     snap, _ = _open_base(layout)
-    previous = {d.source: d for d in snap.documents()} if snap else {}
-    planned = plan(found.files, previous, report.failed)
-    keep_unreachable(planned, previous, report.failed)
-    _known_failures(layout, planned, report.failed)
-    buckets = {"new": report.added, "changed": report.updated, "unchanged": report.unchanged}
-    for p in planned:
-        buckets[p.state].append(p.source)
-    seen = {p.source for p in planned}
-    report.removed = sorted(s for s in previous if s not in seen)
-    if snap:
-        report.documents = len(previous)
-        report.chunks = snap.chunk_count
-        report.generation = snap.path.name
-        snap.close()
+    with snap if snap is not None else contextlib.nullcontext():
+        previous = {d.source: d for d in snap.documents()} if snap else {}
+        planned = plan(found.files, previous, report.failed)
+        keep_unreachable(planned, previous, report.failed)
+        _known_failures(layout, planned, report.failed)
+        buckets = {"new": report.added, "changed": report.updated,
+                   "unchanged": report.unchanged}
+        for p in planned:
+            buckets[p.state].append(p.source)
+        seen = {p.source for p in planned}
+        report.removed = sorted(s for s in previous if s not in seen)
+        if snap:
+            report.documents = len(previous)
+            report.chunks = snap.chunk_count
+            report.generation = snap.path.name
     return report
 
 
@@ -217,6 +226,31 @@ def _load(p: Planned, max_bytes: int | None, budget: Budget) -> Document:
     return doc
 
 
+def _no_progress(_p: Progress) -> None:
+    pass
+
+
+@dataclass
+class BuildOptions:
+    """How one build runs (see ``build``)."""
+
+    sources: list[Path]
+    params: ChunkingParams = field(default_factory=ChunkingParams)
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    """Larger files are skipped with a reason (None: no limit)."""
+    progress: ProgressFn = _no_progress
+    cancel: threading.Event | None = None
+    """Checked between steps, batches and the pages of a document."""
+    batch_size: int = 64
+    hnsw_threshold: int = HNSW_THRESHOLD
+    load_seconds: float | None = LOAD_SECONDS
+    """The most time reading one document may take (then it is skipped with a reason)."""
+
+    def check(self) -> None:
+        """Raise ``Cancelled`` if the build was asked to stop."""
+        _check(self.cancel)
+
+
 def build(
     layout: IndexLayout,
     embedder: Embedder,
@@ -237,12 +271,14 @@ def build(
     """
     with layout.write_lock():
         layout.cleanup()
+        opts = BuildOptions(
+            sources=sources if sources is not None else all_sources(layout),
+            params=params or ChunkingParams(), max_bytes=max_bytes,
+            progress=progress or _no_progress, cancel=cancel, batch_size=batch_size,
+            hnsw_threshold=hnsw_threshold, load_seconds=load_seconds,
+        )
         try:
-            return _build_locked(
-                layout, embedder, sources if sources is not None else all_sources(layout),
-                params or ChunkingParams(), max_bytes, progress or (lambda _p: None), cancel,
-                batch_size, hnsw_threshold, load_seconds,
-            )
+            return _build_locked(layout, embedder, opts)
         except (OSError, sqlite3.Error, MemoryError) as exc:
             # Reading a file never gets here (each is reported and skipped): this is
             # writing the cache or the new generation. Free what it took; keep the old.
@@ -256,45 +292,54 @@ def _check(cancel: threading.Event | None) -> None:
         raise Cancelled("indexing cancelled; the previous index is unchanged")
 
 
-def _build_locked(
-    layout: IndexLayout,
-    embedder: Embedder,
-    sources: list[Path],
-    params: ChunkingParams,
-    max_bytes: int | None,
-    progress: ProgressFn,
-    cancel: threading.Event | None,
-    batch_size: int,
-    hnsw_threshold: int,
-    load_seconds: float | None = LOAD_SECONDS,
-) -> BuildReport:
-    t0 = time.perf_counter()
-    report = BuildReport()
-    progress(Progress("scan", 0, 0, "looking for documents"))
-    found = discover(sources)
-    report.failed = [{"source": s, "reason": r} for s, r in found.failed]
+Read = tuple[Planned, Document | None, list[Chunk]]
+"""A planned file with its new document and chunks (None and [] when carried over)."""
 
+
+@dataclass
+class _Base:
+    """The generation a build starts from (if any) and what can be taken from it."""
+
+    snap: IndexSnapshot | None
+    damaged: Path | None
+    """A damaged live generation this build replaces."""
+    reusable: bool
+    """Built with this model and chunking: unchanged files are carried over."""
+    prev_docs: dict[str, DocumentRow]
+    """Its documents by source."""
+
+
+@contextlib.contextmanager
+def _open_start(layout: IndexLayout, embedder: Embedder,
+                params: ChunkingParams) -> Iterator[_Base]:
+    """The generation to start from, open for the duration of the block."""
     snap, damaged = _open_base(layout)
     if snap is not None and not _whole(snap):  # e.g. vectors.faiss unreadable: start afresh
         damaged = damaged or snap.path
         snap.close()
         snap = None
-    reusable = _compatible(snap, embedder, params)
-    prev_docs = {d.source: d for d in snap.documents()} if snap else {}
-    planned = plan(found.files, prev_docs if reusable else {}, report.failed)
-    if reusable:
-        keep_unreachable(planned, prev_docs, report.failed)
-    elif snap is not None:
+    with snap if snap is not None else contextlib.nullcontext():
+        yield _Base(snap, damaged, _compatible(snap, embedder, params),
+                    {d.source: d for d in snap.documents()} if snap else {})
+
+
+def _plan(base: _Base, files: list[Found], report: BuildReport) -> list[Planned]:
+    """Step 1: which files are new, changed, unchanged or kept though unreadable."""
+    planned = plan(files, base.prev_docs if base.reusable else {}, report.failed)
+    if base.reusable:
+        keep_unreachable(planned, base.prev_docs, report.failed)
+    elif base.snap is not None:
         # Everything is re-chunked; still report files the old index had as "updated".
         for p in planned:
-            if p.source in prev_docs:
+            if p.source in base.prev_docs:
                 p.state = "changed"
+    return planned
 
-    docs = _read_all(planned, prev_docs, reusable, params, max_bytes, progress, cancel, report,
-                     load_seconds)
 
+def _sort_outcomes(report: BuildReport, docs: list[Read], base: _Base) -> None:
+    """Each file of the new index as added, updated or unchanged; the rest removed."""
     kept_sources = {p.source for p, _, _ in docs}
-    report.removed = sorted(s for s in prev_docs if s not in kept_sources)
+    report.removed = sorted(s for s in base.prev_docs if s not in kept_sources)
     for p, doc, _ in docs:
         if doc is None:
             report.unchanged.append(p.source)
@@ -303,30 +348,94 @@ def _build_locked(
         else:
             report.updated.append(p.source)
 
-    if snap is not None and not report.changed and damaged is None:
-        report.documents = len(prev_docs)
-        report.chunks = snap.chunk_count
-        report.generation = snap.path.name
-        report.seconds = time.perf_counter() - t0
-        snap.close()
-        _record(layout, report)
-        progress(Progress("done", 1, 1, "index already up to date"))
-        return report
 
-    # Embed what is not cached.
+def _build_locked(layout: IndexLayout, embedder: Embedder, opts: BuildOptions) -> BuildReport:
+    """Plan, read, embed, write a new generation and publish it (or find nothing to do)."""
+    t0 = time.perf_counter()
+    report = BuildReport()
+    opts.progress(Progress("scan", 0, 0, "looking for documents"))
+    found = discover(opts.sources)
+    report.failed = list(found.failed)
+
+    with _open_start(layout, embedder, opts.params) as base:
+        planned = _plan(base, found.files, report)
+        docs = _read_all(planned, base.prev_docs, base.reusable, opts, report)
+        _sort_outcomes(report, docs, base)
+        if base.snap is not None and not report.changed and base.damaged is None:
+            report.documents = len(base.prev_docs)
+            report.chunks = base.snap.chunk_count
+            report.generation = base.snap.path.name
+            report.seconds = time.perf_counter() - t0
+            _record(layout, report)
+            opts.progress(Progress("done", 1, 1, "index already up to date"))
+            return report
+        vectors = _embed_new(layout, embedder, docs, opts, report)
+        opts.check()
+        tmp = layout.new_generation_dir()
+        written = _write_generation(tmp, docs, vectors, base, embedder.dim, opts, report)
+        _write_manifest(tmp, written, base, embedder, opts, report)
+    opts.check()
+    opts.progress(Progress("write", 4, WRITE_STEPS, "switching to the new index"))
+    final = layout.publish(tmp)
+    report.generation = final.name
+    report.written = True
+    _housekeeping(layout, base.damaged, embedder, written.texts)
+    report.seconds = time.perf_counter() - t0
+    with contextlib.suppress(OSError):
+        _record(layout, report)
+    opts.progress(Progress("done", 1, 1, "index written"))
+    return report
+
+
+def _embed_new(layout: IndexLayout, embedder: Embedder, docs: list[Read],
+               opts: BuildOptions, report: BuildReport) -> np.ndarray:
+    """Step 3: vectors of every new chunk and its sentences, in order (cache first)."""
     new_texts: list[str] = []
     for _, doc, chunks in docs:
         if doc is not None:
             for c in chunks:
                 new_texts.append(c.text)
                 new_texts.extend(s.text for s in c.sentences)
-    vectors = _embed_cached(layout, embedder, new_texts, batch_size, progress, cancel, report)
+    return _embed_cached(layout, embedder, new_texts, opts.batch_size, opts.progress,
+                         opts.cancel, report)
 
-    # Write the new generation into a temporary folder; publish it in one step.
-    _check(cancel)
-    steps = 5
-    progress(Progress("write", 0, steps, "writing metadata"))
-    tmp = layout.new_generation_dir()
+
+WRITE_STEPS = 5
+"""Progress steps of writing a generation: metadata, vectors, keyword index, manifest,
+switching."""
+
+
+@dataclass
+class _Written:
+    """What ``_write_generation`` wrote, for the manifest and the cache."""
+
+    texts: list[str]
+    """Every chunk's text, then every sentence's: what the embedding cache must keep."""
+    sentences: int
+    vector_index: str
+    created_at: str
+    """When the new documents were indexed (their ``indexed_at``)."""
+
+
+def _document_row(p: Planned, doc: Document, chunks: list[Chunk], now: str) -> DocumentRow:
+    return DocumentRow(
+        doc_id=doc.doc_id, title=doc.title, source=p.source, kind=doc.kind, url=doc.url,
+        published=doc.published, updated=doc.updated, publisher=doc.publisher,
+        licence=doc.licence, pages=len(doc.pages),
+        page_labels=[pg.label for pg in doc.pages], page_offsets=doc.page_starts(),
+        headings=doc.headings, chunks=len(chunks), content_hash=p.content_hash or "",
+        size=p.size, mtime=p.mtime, indexed_at=now,
+    )
+
+
+def _write_generation(tmp: Path, docs: list[Read], vectors: np.ndarray, base: _Base,
+                      dim: int, opts: BuildOptions, report: BuildReport) -> _Written:
+    """Step 4: the new generation's metadata, vectors and keyword index, in ``tmp``.
+
+    Carried-over documents are copied from the base generation, rows and vectors; new
+    ones take their rows from ``docs`` and their vectors from ``vectors`` in order.
+    """
+    opts.progress(Progress("write", 0, WRITE_STEPS, "writing metadata"))
     writer = StoreWriter(tmp / "meta.sqlite")
     chunk_vecs: list[np.ndarray] = []
     sent_vecs: list[np.ndarray] = []
@@ -336,7 +445,8 @@ def _build_locked(
     pos = 0
     for p, doc, chunks in docs:
         if doc is None:
-            prev = prev_docs[p.source]
+            prev = base.prev_docs[p.source]
+            snap = base.snap
             assert snap is not None
             stored = snap.store.chunks(snap.store.doc_chunk_rows(prev.doc_id))
             ordered = sorted(stored.values(), key=lambda s: s.chunk.ordinal)
@@ -352,14 +462,7 @@ def _build_locked(
             chunk_vecs.append(np.asarray(snap.chunk_vectors[rows]))
             sent_vecs.append(np.asarray(snap.sentence_vectors[srows]))
             continue
-        writer.add_document(
-            DocumentRow(
-                doc.doc_id, doc.title, p.source, doc.kind, doc.url, doc.published, doc.updated,
-                doc.publisher, doc.licence, len(doc.pages), [pg.label for pg in doc.pages],
-                doc.page_starts(), doc.headings, len(chunks), p.content_hash or "", p.size,
-                p.mtime, now,
-            )
-        )
+        writer.add_document(_document_row(p, doc, chunks, now))
         for c in chunks:
             writer.add_chunk(c)
             chunk_texts.append(c.text)
@@ -370,20 +473,25 @@ def _build_locked(
             sent_vecs.append(vectors[pos : pos + n])
             pos += n
     writer.close()
-    _check(cancel)
-    progress(Progress("write", 1, steps, "writing vectors"))
-    dim = embedder.dim
+    opts.check()
+    opts.progress(Progress("write", 1, WRITE_STEPS, "writing vectors"))
     cv = np.concatenate(chunk_vecs) if chunk_vecs else np.zeros((0, dim), np.float32)
     sv = np.concatenate(sent_vecs) if sent_vecs else np.zeros((0, dim), np.float32)
     np.save(tmp / "chunks.npy", cv.astype(np.float32), allow_pickle=False)
     np.save(tmp / "sentences.npy", sv.astype(np.float16), allow_pickle=False)
-    vindex = VectorIndex.build(cv, hnsw_threshold=hnsw_threshold)
+    vindex = VectorIndex.build(cv, hnsw_threshold=opts.hnsw_threshold)
     vindex.save(tmp / "vectors.faiss")
-    _check(cancel)
-    progress(Progress("write", 2, steps, "writing keyword index"))
+    opts.check()
+    opts.progress(Progress("write", 2, WRITE_STEPS, "writing keyword index"))
     BM25Index.build(chunk_texts).save(tmp / "bm25")
     report.documents = len(docs)
     report.chunks = len(chunk_texts)
+    return _Written(chunk_texts + sentence_texts, int(sv.shape[0]), vindex.kind, now)
+
+
+def _write_manifest(tmp: Path, written: _Written, base: _Base, embedder: Embedder,
+                    opts: BuildOptions, report: BuildReport) -> None:
+    """Step 5: ``manifest.json``, which makes the generation complete."""
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
@@ -392,59 +500,50 @@ def _build_locked(
         # was made in bfloat16, now or before.
         "encoder": report.encoder_info or embedder.encoder_info,
         "bfloat16_vectors": bool(report.encoder_info.get("bulk")) or bool(
-            reusable and snap is not None and snap.manifest.get("bfloat16_vectors")),
-        "dim": dim,
-        "chunking": params.as_dict(),
-        "vector_index": vindex.kind,
-        "created_at": now,
+            base.reusable and base.snap is not None
+            and base.snap.manifest.get("bfloat16_vectors")),
+        "dim": embedder.dim,
+        "chunking": opts.params.as_dict(),
+        "vector_index": written.vector_index,
+        "created_at": written.created_at,
         "documents": report.documents,
         "chunks": report.chunks,
-        "sentences": int(sv.shape[0]),
+        "sentences": written.sentences,
     }
-    progress(Progress("write", 3, steps, "writing manifest"))
+    opts.progress(Progress("write", 3, WRITE_STEPS, "writing manifest"))
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    if snap is not None:
-        snap.close()
-    _check(cancel)
-    progress(Progress("write", 4, steps, "switching to the new index"))
-    final = layout.publish(tmp)
-    report.generation = final.name
-    report.written = True
-    # The new index is live: what follows is housekeeping, which a full disk must not
-    # turn into a failed build.
+
+
+def _housekeeping(layout: IndexLayout, damaged: Path | None, embedder: Embedder,
+                  texts: list[str]) -> None:
+    """After publishing: drop old generations and cache entries no generation needs.
+
+    The new index is live: a full disk here must not turn into a failed build.
+    """
     with contextlib.suppress(OSError, sqlite3.Error):
         if damaged is not None:
             layout.discard(damaged)  # else cleanup could keep it and drop a good one
         layout.cleanup()
-        cache = EmbeddingCache(layout.cache_path, embedder.name, dim)
+        cache = EmbeddingCache(layout.cache_path, embedder.name, embedder.dim)
         try:
-            cache.prune(chunk_texts + sentence_texts)
+            cache.prune(texts)
         finally:
             cache.close()
-    report.seconds = time.perf_counter() - t0
-    with contextlib.suppress(OSError):
-        _record(layout, report)
-    progress(Progress("done", 1, 1, "index written"))
-    return report
 
 
 def _read_all(
     planned: list[Planned],
     prev_docs: dict[str, DocumentRow],
     reusable: bool,
-    params: ChunkingParams,
-    max_bytes: int | None,
-    progress: ProgressFn,
-    cancel: threading.Event | None,
+    opts: BuildOptions,
     report: BuildReport,
-    load_seconds: float | None = LOAD_SECONDS,
-) -> list[tuple[Planned, Document | None, list[Chunk]]]:
-    """Load and chunk new and changed files; unchanged ones are carried over unread.
+) -> list[Read]:
+    """Step 2: load and chunk new and changed files; unchanged ones are carried over unread.
 
     A file that fails to load is reported with its reason; if an earlier version of it
     is indexed, that version is kept.
     """
-    docs: list[tuple[Planned, Document | None, list[Chunk]]] = []
+    docs: list[Read] = []
     seen_ids: dict[str, str] = {}
     for p in planned:
         if p.state == "unchanged":
@@ -452,8 +551,8 @@ def _read_all(
             seen_ids[prev_docs[p.source].doc_id] = p.source
     to_read = [p for p in planned if p.state != "unchanged"]
     for i, p in enumerate(to_read):
-        _check(cancel)
-        progress(Progress("read", i, len(to_read), p.found.path.name))
+        opts.check()
+        opts.progress(Progress("read", i, len(to_read), p.found.path.name))
 
         def fail(reason: str, p: Planned = p) -> None:
             reason = " ".join(reason.split())
@@ -462,10 +561,10 @@ def _read_all(
                 reason += KEPT
                 docs.append((keep(p.source, prev), None, []))
                 seen_ids[prev.doc_id] = p.source
-            report.failed.append({"source": p.source, "reason": reason})
+            report.failed.append(SkippedFile(p.source, reason))
 
         try:
-            doc = _load(p, max_bytes, Budget(load_seconds, cancel))
+            doc = _load(p, opts.max_bytes, Budget(opts.load_seconds, opts.cancel))
         except LoadCancelled:
             raise Cancelled("indexing cancelled; the previous index is unchanged") from None
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
@@ -475,13 +574,13 @@ def _read_all(
         if doc.doc_id in seen_ids:
             fail(f"duplicate document id {doc.doc_id!r} (also {seen_ids[doc.doc_id]})")
             continue
-        chunks = chunk_document(doc, params)
+        chunks = chunk_document(doc, opts.params)
         if not chunks:
             fail("no text to index")
             continue
         seen_ids[doc.doc_id] = p.source
         docs.append((p, doc, chunks))
-    progress(Progress("read", len(to_read), len(to_read), "documents read"))
+    opts.progress(Progress("read", len(to_read), len(to_read), "documents read"))
     return docs
 
 

@@ -31,6 +31,8 @@ import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from index.atomic import atomic_write, fsync_dir
+
 FORMAT_VERSION = 1
 
 
@@ -40,14 +42,6 @@ class IndexLocked(RuntimeError):
 
 class NoIndex(RuntimeError):
     """The folder holds no index yet."""
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def pin_generation(owner: object, generation: Path) -> Callable[[], None]:
@@ -142,13 +136,8 @@ class IndexLayout:
         name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         final = self.generations / name
         os.rename(tmp, final)
-        _fsync_dir(self.generations)
-        pointer = self.root / f".CURRENT.{uuid.uuid4().hex[:6]}"
-        pointer.write_text(name + "\n", encoding="utf-8")
-        with open(pointer, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(pointer, self.root / "CURRENT")
-        _fsync_dir(self.root)
+        fsync_dir(self.generations)
+        atomic_write(self.root / "CURRENT", (name + "\n").encode("utf-8"))
         return final
 
     def cleanup(self, keep: int = 2) -> None:
@@ -229,10 +218,8 @@ class IndexLayout:
 
     def write_last_build(self, report: dict) -> None:
         """Record what the last build did (files added, failed with reasons, ...)."""
-        tmp = self.root / f".last-build.{uuid.uuid4().hex[:6]}"
-        tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        os.replace(tmp, self.last_build_path)
+        atomic_write(self.last_build_path,
+                     (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def read_last_build(self) -> dict | None:
         """The report of the last finished build, or None."""
@@ -250,6 +237,5 @@ class IndexLayout:
 
     def write_sources(self, sources: list[str]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".sources.{uuid.uuid4().hex[:6]}"
-        tmp.write_text(json.dumps({"sources": sources}, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, self.sources_path)
+        atomic_write(self.sources_path,
+                     (json.dumps({"sources": sources}, indent=2) + "\n").encode("utf-8"))

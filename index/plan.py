@@ -14,9 +14,10 @@ from pathlib import Path
 
 from corpus.discover import Found
 from corpus.files import open_regular
+from corpus.records import SkippedFile
 from index.store import DocumentRow
 
-Failures = list[dict[str, str]]
+Failures = list[SkippedFile]
 KEPT = " (kept the previously indexed version)"
 
 
@@ -77,7 +78,7 @@ def plan(
             if prev is not None:
                 reason += KEPT
                 planned.append(keep(source, prev))
-            failed.append({"source": source, "reason": reason})
+            failed.append(SkippedFile(source, reason))
             continue
         if prev is None:
             state = "new"
@@ -97,17 +98,16 @@ def keep_unreachable(
     list, are not kept.
     """
     seen = {p.source for p in planned}
-    blocked = [f["source"] for f in failed]
+    blocked = [f.source for f in failed]
     for source, prev in previous.items():
         if source in seen:
             continue
         inside = [b for b in blocked if source.startswith(b.rstrip(os.sep) + os.sep)]
         if inside:
             planned.append(keep(source, prev))
-            failed.append({"source": source,
-                                  "reason": f"inside {inside[0]}, which cannot be read" + KEPT})
+            failed.append(SkippedFile(source, f"inside {inside[0]}, which cannot be read" + KEPT))
         elif source in blocked and os.path.exists(source):
             planned.append(keep(source, prev))
             for f in failed:
-                if f["source"] == source and not f["reason"].endswith(KEPT):
-                    f["reason"] += KEPT
+                if f.source == source and not f.reason.endswith(KEPT):
+                    f.reason += KEPT

@@ -154,6 +154,12 @@ class IndexSnapshot:
         self.store.close()
         self._unpin()
 
+    def __enter__(self) -> IndexSnapshot:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @property
     def chunk_count(self) -> int:
         return int(self.manifest.get("chunks", 0))
@@ -182,8 +188,8 @@ class IndexSnapshot:
 
         Uses FAISS's single-threaded SIMD kernel straight on the memory-mapped matrix:
         numpy's ``@`` hands a matrix-vector product to multi-threaded BLAS, whose idle
-        threads then spin against the query encoder (measured 10 ms against 1 ms for
-        20,000 chunks on a busy two-core machine).
+        threads then spin against the query encoder (several times slower on a busy
+        machine; warm-answer figures: ``benchmarks/SPEED.md``).
         """
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         vecs = self.chunk_vectors if rows is None else self.chunk_vectors[rows]
@@ -193,7 +199,7 @@ class IndexSnapshot:
         return inner_products(q, vecs)
 
     def prepare_coarse_scan(self) -> CoarseScan:
-        """Build the 8-bit copy and moments of the chunk vectors (once; ~0.1 s per 10k)."""
+        """Build the 8-bit copy and moments of the chunk vectors (once per snapshot)."""
         with self._coarse_lock:
             if self.coarse is None:
                 self.coarse = CoarseScan(np.asarray(self.chunk_vectors))

@@ -57,9 +57,9 @@ CREATE INDEX sentences_chunk ON sentences(chunk_row);
 """
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DocumentRow:
-    """What the index keeps about a document."""
+    """What the index keeps about a document (built from keyword arguments only)."""
 
     doc_id: str
     title: str
@@ -125,12 +125,12 @@ _CHUNK_COLS = "row, chunk_id, doc_id, ordinal, text, page_start, page_end, secti
 
 
 def _doc_from_row(r: tuple) -> DocumentRow:
-    return DocumentRow(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], json.loads(r[10]),
-        json.loads(r[11]),
-        [Heading(level, title, offset) for level, title, offset in json.loads(r[12])],
-        r[13], r[14], r[15], r[16], r[17],
-    )
+    cols = dict(zip(_DOC_COLS.split(", "), r, strict=True))
+    cols["page_labels"] = json.loads(cols["page_labels"])
+    cols["page_offsets"] = json.loads(cols["page_offsets"])
+    cols["headings"] = [Heading(level, title, offset)
+                        for level, title, offset in json.loads(cols["headings"])]
+    return DocumentRow(**cols)
 
 
 class StoreWriter:

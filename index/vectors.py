@@ -2,12 +2,12 @@
 
 Small indexes use exact search (``IndexIDMap(IndexFlatIP)``); from ``hnsw_threshold``
 vectors on, the index switches to HNSW, an approximate graph index. Its search breadth
-``HNSW_EF_SEARCH`` is set when an index is built or loaded: on 200,000 synthetic chunks
-it gives Recall@10 of about 0.97 against exact search in about 3 ms per query, where
-exact search takes over 20 ms (``benchmarks/speed.py``).
+``HNSW_EF_SEARCH`` is set when an index is built or loaded; its recall against exact
+search and its speed at 200,000 chunks are measured by ``benchmarks/speed.py`` (figures
+in ``benchmarks/SPEED.md``).
 
 One query is searched on one thread: FAISS's OpenMP threads cost more than they save
-for a single vector, and far more on a busy machine (measured 8 ms against 1 ms).
+for a single vector, and far more on a busy machine (``benchmarks/SPEED.md``).
 Builds use every core.
 """
 

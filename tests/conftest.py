@@ -13,6 +13,18 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+REAL_MODEL_FIXTURES = frozenset({"real_embedder", "encoder_cache"})
+"""Fixtures that load or export the real model: a test using one, directly or through
+another fixture, is an integration test."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Honest tiers: every test that needs the real model is marked ``integration``, so
+    ``pytest -m "not integration"`` is the fast tier (fake embedder, no model)."""
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):

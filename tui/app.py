@@ -6,6 +6,7 @@ with ``make_app(assistant)``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
@@ -20,8 +21,9 @@ from tui.messages import AssistantReady, IndexFinished, IndexProgress
 from tui.screens.ask import AskScreen
 
 if TYPE_CHECKING:
+    from assistant.indexing import IndexedDocument
     from assistant.service import Assistant
-    from index.store import DocumentRow
+    from assistant.sync import SyncReport
 
 
 class MutualsApp(JobsMixin, App[int]):
@@ -44,7 +46,7 @@ class MutualsApp(JobsMixin, App[int]):
         self.assistant = assistant
         self.excerpts: list[Excerpt] = []
         self._init_jobs()
-        self._doc_rows: dict[str, DocumentRow] | None = None
+        self._documents: dict[str, IndexedDocument] | None = None
 
     def on_mount(self) -> None:
         self.push_screen(AskScreen())
@@ -54,14 +56,14 @@ class MutualsApp(JobsMixin, App[int]):
         self.cancel_indexing()  # quitting mid-build leaves the previous index live
 
     # -- state shared by screens ---------------------------------------------------------
-    def doc_row(self, doc_id: str) -> DocumentRow | None:
+    def document(self, doc_id: str) -> IndexedDocument | None:
         """The indexed document ``doc_id`` (for published date and licence)."""
-        if self._doc_rows is None:
+        if self._documents is None:
             try:
-                self._doc_rows = {d.doc_id: d for d in self.assistant.sources()}
+                self._documents = {d.doc_id: d for d in self.assistant.sources()}
             except Exception:  # noqa: BLE001 - no index yet, or one being swapped
                 return None
-        return self._doc_rows.get(doc_id)
+        return self._documents.get(doc_id)
 
     def add_excerpts(self, new: list[Excerpt]) -> None:
         added = add_unique(self.excerpts, new)
@@ -89,51 +91,46 @@ class MutualsApp(JobsMixin, App[int]):
         self.notify(text, severity="error", markup=False, timeout=8)
 
     # -- messages from jobs --------------------------------------------------------------
-    def _forward(self, method: str, message: object) -> None:
-        for screen in list(self.screen_stack):
-            handler = getattr(screen, method, None)
-            if handler is not None:
-                try:
-                    handler(message)
-                except Exception as exc:  # noqa: BLE001 - a screen being torn down
-                    self.log.warning(f"{method} failed: {exc!r}")
+    def to_screens(self, message: IndexProgress | IndexFinished | AssistantReady) -> None:
+        """Post a copy of a job's message to every screen of the stack: each screen that
+        shows jobs handles it (``on_index_progress`` ...); the others ignore it."""
+        for screen in self.screen_stack:
+            screen.post_message(replace(message))
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.last_progress = message
-        self._forward("show_progress", message)
+        self.to_screens(message)
 
     def on_index_finished(self, message: IndexFinished) -> None:
-        self._doc_rows = None
+        self._documents = None
         if message.sync is not None:
-            self._notify_sync(message)
+            self._notify_sync(message.sync, message)
         elif message.error:
             self.notify(message.error, severity="warning" if message.cancelled else "error",
                         markup=False, timeout=8)
-        self._forward("show_index_finished", message)
+        self.to_screens(message)
 
-    def _notify_sync(self, message: IndexFinished) -> None:
+    def _notify_sync(self, sync: SyncReport, message: IndexFinished) -> None:
         """The outcome of a GOV.UK sync (the one-line offline message when offline)."""
-        from assistant.textsafe import terminal_safe
         from tui.results import sync_summary
 
         # Sync messages can hold hosts and URLs from the API; markup=False does not stop
         # an escape sequence, so they are made visible first.
-        sync = message.sync
-        trouble = bool(sync.offline or sync.failed)  # type: ignore[attr-defined]
+        trouble = bool(sync.offline or sync.failed)
         self.notify(terminal_safe(sync_summary(sync)),
                     severity="warning" if trouble else "information", markup=False, timeout=8)
-        if sync.pages and sync.offline:  # type: ignore[attr-defined]
-            self.notify(terminal_safe(sync.offline), severity="warning", markup=False,  # type: ignore[attr-defined]
+        if sync.pages and sync.offline:
+            self.notify(terminal_safe(sync.offline), severity="warning", markup=False,
                         timeout=8)
-        if message.report is None and sync.pages and message.error:  # type: ignore[attr-defined]
+        if message.report is None and sync.pages and message.error:
             self.notify(terminal_safe(message.error), markup=False, timeout=8,
                         severity="warning" if message.cancelled else "error")
 
     def on_assistant_ready(self, message: AssistantReady) -> None:
-        self._doc_rows = None
+        self._documents = None
         if message.error:
             self.error(message.error)
-        self._forward("show_ready", message)
+        self.to_screens(message)
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001
         """A worker that failed anyway becomes a notification, never a traceback."""

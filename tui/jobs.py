@@ -20,6 +20,9 @@ from textual.worker import get_current_worker
 from tui.messages import AssistantReady, IndexFinished, IndexProgress
 
 if TYPE_CHECKING:
+    from textual.message import Message
+
+    from assistant.indexing import Progress
     from assistant.service import Assistant
 
 
@@ -53,6 +56,10 @@ class JobsMixin:
     ready: threading.Event
     startup_error: str | None
 
+    if TYPE_CHECKING:  # provided by the App this is mixed into
+
+        def post_message(self, message: Message) -> bool: ...
+
     def _init_jobs(self) -> None:
         self.ready = threading.Event()
         self.startup_error = None
@@ -61,13 +68,12 @@ class JobsMixin:
         self.last_progress: IndexProgress | None = None
 
     # -- progress from the core --------------------------------------------------------
-    def _progress(self, p) -> None:  # noqa: ANN001 - index.builder.Progress
-        self.post_message(IndexProgress(p.stage, p.done, p.total, p.message))  # type: ignore[attr-defined]
+    def _progress(self, p: Progress) -> None:
+        self.post_message(IndexProgress(p.stage, p.done, p.total, p.message))
 
     def _run_index(self, paths: Sequence[str]) -> IndexFinished:
         """Index in the current (worker) thread; never raises."""
-        from index.builder import Cancelled
-        from index.layout import IndexLocked
+        from assistant.indexing import Cancelled, IndexLocked
 
         known = set(self.assistant.source_paths())
         try:
@@ -95,7 +101,7 @@ class JobsMixin:
                 self.indexing = True
                 finished = self._run_index(())
                 self.indexing = False
-                self.post_message(finished)  # type: ignore[attr-defined]
+                self.post_message(finished)
             if not get_current_worker().is_cancelled:
                 self.assistant.warm_up()
         except Exception as exc:  # noqa: BLE001
@@ -104,7 +110,7 @@ class JobsMixin:
             self.indexing = False
             self.startup_error = error
             self.ready.set()
-        self.post_message(AssistantReady(error))  # type: ignore[attr-defined]
+        self.post_message(AssistantReady(error))
 
     def start_indexing(self, paths: Sequence[str] = ()) -> bool:
         """Add ``paths`` and reindex in a worker; False if a run is already going."""
@@ -135,7 +141,7 @@ class JobsMixin:
             finished = self._run_index(paths)
         finally:
             self.indexing = False
-        self.post_message(finished)  # type: ignore[attr-defined]
+        self.post_message(finished)
 
     @work(thread=True, exclusive=True, group="indexing", exit_on_error=False)
     def _sync_worker(self) -> None:
@@ -143,7 +149,7 @@ class JobsMixin:
             finished = self._run_sync()
         finally:
             self.indexing = False
-        self.post_message(finished)  # type: ignore[attr-defined]
+        self.post_message(finished)
 
     def _run_sync(self) -> IndexFinished:
         """Fetch from GOV.UK, then index the sync folder (cancellable); never raises.
@@ -156,13 +162,13 @@ class JobsMixin:
         from assistant.sync import sync
 
         pages = len(self.assistant.settings.sync_sources)
-        self.post_message(IndexProgress("sync", 0, 0, f"fetching {pages} GOV.UK page(s)"))  # type: ignore[attr-defined]
+        self.post_message(IndexProgress("sync", 0, 0, f"fetching {pages} GOV.UK page(s)"))
         downloads = 0
 
         def log(text: str) -> None:
             nonlocal downloads
             downloads += 1
-            self.post_message(IndexProgress("sync", downloads, 0, text))  # type: ignore[attr-defined]
+            self.post_message(IndexProgress("sync", downloads, 0, text))
 
         try:
             report = sync(self.assistant, None, log=log, reindex=False)

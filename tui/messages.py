@@ -1,48 +1,57 @@
-"""Messages the app's workers and widgets send (posted from threads via post_message)."""
+"""Messages the app's workers post (from threads, via ``post_message``).
+
+Typed dataclasses, handled by Textual's own dispatch (``on_index_progress``,
+``on_index_finished``, ``on_assistant_ready``): a job posts one to the app, which keeps
+what it needs and posts a copy to each screen of its stack (``MutualsApp.to_screens``).
+They do not bubble, so a copy posted to a screen never comes back up to the app.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from assistant.indexing import BuildReport
+    from assistant.sync import SyncReport
 
-class IndexProgress(Message):
+
+@dataclass
+class IndexProgress(Message, bubble=False):
     """An indexing step: drives a progress bar. Newer reports replace queued ones."""
 
-    def __init__(self, stage: str, done: int, total: int, text: str = "") -> None:
-        super().__init__()
-        self.stage = stage
-        self.done = done
-        self.total = total
-        self.text = text
+    stage: str
+    """scan, read, embed, write or done (``Progress`` of a build), or sync."""
+    done: int
+    total: int
+    """0 when the step is not counted (the bar pulses)."""
+    text: str = ""
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, IndexProgress) and message.stage == self.stage
 
 
-class IndexFinished(Message):
-    """Indexing ended: ``report`` (a BuildReport) when it ran, else ``error``.
+@dataclass
+class IndexFinished(Message, bubble=False):
+    """Indexing ended: ``report`` when it ran, else ``error`` (and ``cancelled`` if so).
 
-    After a GOV.UK sync, ``sync`` is its ``SyncReport`` (what was fetched, what failed,
-    the one-line offline message) and ``report`` the reindex that followed, if any.
+    After a GOV.UK sync, ``sync`` is its report (what was fetched, what failed, the
+    one-line offline message) and ``report`` the reindex that followed, if any.
     """
 
-    def __init__(self, report: object | None = None, error: str | None = None,
-                 cancelled: bool = False, sync: object | None = None) -> None:
-        super().__init__()
-        self.report = report
-        self.error = error
-        self.cancelled = cancelled
-        self.sync = sync
+    report: BuildReport | None = None
+    error: str | None = None
+    cancelled: bool = False
+    sync: SyncReport | None = None
 
 
-class AssistantReady(Message):
+@dataclass
+class AssistantReady(Message, bubble=False):
     """The model and index are loaded (or failed to: ``error``)."""
 
-    def __init__(self, error: str | None = None) -> None:
-        super().__init__()
-        self.error = error
+    error: str | None = None
 
 
 @dataclass

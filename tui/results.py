@@ -1,8 +1,9 @@
 """What an indexing run or a GOV.UK sync did, as text for the documents screen.
 
 Reports arrive as JSON-shaped dicts (``BuildReport.as_json()``, ``SyncReport``'s fields,
-or ``Assistant.last_build()`` read back from disk). File names, URLs and reasons are
-data: they are shown with ``literal`` and never parsed as markup.
+or ``Assistant.last_build()`` read back from disk); each failed entry is read back as a
+``SkippedFile``. File names, URLs and reasons are data: they are shown with ``literal``
+and never parsed as markup.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from rich.text import Text
 
+from assistant.indexing import SkippedFile
 from tui.widgets.literal import literal
 
 RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
@@ -34,10 +36,8 @@ def _line(out: Text, kind: str, source: str, reason: str = "") -> None:
         out.append_text(literal(reason, style="italic"))
 
 
-def _failed(item: Any) -> tuple[str, str]:
-    if isinstance(item, dict):
-        return str(item.get("source", "?")), str(item.get("reason", ""))
-    return str(item), ""
+def _failed_line(out: Text, skipped: SkippedFile) -> None:
+    _line(out, "failed", skipped.source, skipped.reason)
 
 
 def render_results(report: Any) -> Text:
@@ -45,7 +45,7 @@ def render_results(report: Any) -> Text:
     data = as_dict(report)
     out = Text()
     for item in data.get("failed") or []:
-        _line(out, "failed", *_failed(item))
+        _failed_line(out, SkippedFile.from_json(item))
     for kind in ("added", "updated", "removed", "unchanged"):
         for source in data.get(kind) or []:
             _line(out, kind, str(source))
@@ -83,7 +83,7 @@ def render_sync(sync: Any) -> Text:
         out.append_text(literal(str(d["offline"]), style="yellow"))
     body = Text()
     for item in d["failed"]:
-        _line(body, "failed", *_failed(item))
+        _failed_line(body, SkippedFile.from_json(item))
     for path in d["downloaded"]:
         _line(body, "downloaded", str(path))
     if body:

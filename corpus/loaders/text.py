@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from itertools import pairwise
 from pathlib import Path
@@ -170,126 +171,127 @@ def load_text(data: bytes, *, source: Path, doc_id: str) -> Document:
 
 
 # --- Markdown -----------------------------------------------------------------------
+# Parsed by markdown-it-py (CommonMark, with GFM tables and strikethrough); we turn its
+# tokens into blocks of plain text: headings, paragraphs, list items ("• " or "1. "),
+# table rows ("cell | cell"), code as written. HTML blocks keep their text, not tags.
 
-_ATX_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
-_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_RULE_RE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
-_LIST_RE = re.compile(r"[ \t]*(?:([-*+])|(\d{1,9}[.)]))[ \t]+(.*)")
-_REF_DEF_RE = re.compile(r" {0,3}\[([^\]]+)\]:[ \t]*\S+.*")
-_TABLE_SEP_RE = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?")
 _FRONT_TITLE_RE = re.compile(r"title:[ \t]*(.+)", re.IGNORECASE)
-
-_INLINE_SUBS = [
-    (re.compile(r"`+([^`\n]{1,500}?)`+"), r"\1"),
-    (re.compile(r"!\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),
-    (re.compile(r"\[([^\]\n]+)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.{1,500}?)(?<=[^\s\\])\1"), r"\2"),
-    (re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.{1,500}?)(?<=[^\s\\*])\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w\\])_(?=[^\s_])(.{1,500}?)(?<=[^\s\\_])_(?!\w)"), r"\1"),
-    (re.compile(r"~~(?=\S)(.{1,500}?)(?<=\S)~~"), r"\1"),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),
-]
+_TAG_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 
 
-def _inline(text: str, refs: set[str]) -> str:
-    if refs:
-        text = re.sub(
-            r"\[([^\]\n]+)\]\[([^\]\n]*)\]",
-            lambda m: m.group(1) if (m.group(2) or m.group(1)).lower() in refs else m.group(0),
-            text,
-        )
-    for regex, repl in _INLINE_SUBS:
-        text = regex.sub(repl, text)
-    return " ".join(text.split())
+def _front_matter(text: str) -> tuple[str, str | None]:
+    """``text`` without its YAML front matter, and the front matter's title if any."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text, None
+    end = next(
+        (j for j in range(1, min(len(lines), 200)) if lines[j].strip() in ("---", "...")), 0
+    )
+    if not end:
+        return text, None
+    title = None
+    for line in lines[1:end]:
+        m = _FRONT_TITLE_RE.fullmatch(line.strip())
+        if m:
+            title = m.group(1).strip().strip("\"'")
+    return "\n".join(lines[end + 1 :]), title
+
+
+@functools.cache
+def _markdown_parser():  # noqa: ANN202 - markdown_it.MarkdownIt
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _inline_text(token) -> str:  # noqa: ANN001 - markdown_it.token.Token
+    """The plain text of an inline token: markup, link targets and inline HTML left out."""
+    out: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type == "image":
+            out.append(_inline_text(child))  # its alt text
+    return " ".join("".join(out).split())
 
 
 def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
-    lines = text.split("\n")
-    front_title = None
-    i = 0
-    if lines and lines[0].strip() == "---":  # YAML front matter
-        end = next(
-            (j for j in range(1, min(len(lines), 200)) if lines[j].strip() in ("---", "...")), 0
-        )
-        for line in lines[1:end]:
-            m = _FRONT_TITLE_RE.fullmatch(line.strip())
-            if m:
-                front_title = m.group(1).strip().strip("\"'")
-        i = end + 1 if end else 0
-    refs = {m.group(1).lower() for line in lines if (m := _REF_DEF_RE.fullmatch(line))}
+    """``(level, text)`` blocks of a Markdown document (level 0: body) and the title of
+    its front matter, if any.
+
+    A tight list is one block, an item a line (nested lists flattened, and lists that
+    follow one another with no blank line, such as ``-`` items then ``*`` items, joined);
+    each paragraph of a loose list is a block of its own; so are a table (a row a line)
+    and each code block.
+    """
+    body, front_title = _front_matter(text)
     blocks: list[tuple[int, str]] = []
-    buf: list[str] = []
-    kind = ""  # "p", "list" or "table"
+    items: list[str] = []  # the lines of the list being read
+    items_end = -1  # the line after the last list read
+    rows: list[str] = []  # the rows of the table being read
+    cells: list[str] = []
+    markers: list[str] = []  # the marker of each open list item, innermost last
+    fresh = False  # the innermost item has no text yet: its first line takes the marker
+    heading = 0  # the level of the heading being read
+    in_cell = False
+    tight = False  # the paragraph being read is a tight list's (hidden) one
 
-    def flush() -> None:
-        nonlocal kind
-        if buf:
-            if kind == "p":
-                blocks.append((0, _inline(" ".join(buf), refs)))
+    def add(level: int, line: str) -> None:
+        if items:
+            blocks.append((0, "\n".join(items)))
+            items.clear()
+        blocks.append((level, line))
+
+    for tok in _markdown_parser().parse(body):
+        kind = tok.type
+        if kind == "heading_open":
+            heading = int(tok.tag[1:])
+        elif kind == "paragraph_open":
+            tight = tok.hidden
+        elif kind in ("th_open", "td_open"):
+            in_cell = True
+        elif kind in ("th_close", "td_close"):
+            in_cell = False
+        elif kind in ("bullet_list_open", "ordered_list_open") and not markers:
+            if items and tok.map and tok.map[0] != items_end:
+                add(0, "")  # not straight after the last list: that one is a block
+            items_end = tok.map[1] if tok.map else -1
+        elif kind == "list_item_open":
+            markers.append("• " if tok.markup in "-*+" else f"{tok.info}{tok.markup} ")
+            fresh = True
+        elif kind == "list_item_close":
+            markers.pop()
+            fresh = False
+        elif kind == "tr_close":
+            rows.append(" | ".join(cells))
+            cells.clear()
+        elif kind == "table_close":
+            add(0, "\n".join(" ".join(r.split()) for r in rows))
+            rows.clear()
+        elif kind in ("fence", "code_block"):
+            add(0, "\n".join(line.rstrip() for line in tok.content.split("\n")).strip("\n"))
+        elif kind == "html_block":
+            add(0, " ".join(_TAG_RE.sub(" ", tok.content).split()))
+        elif kind == "inline":
+            line = _inline_text(tok)
+            if heading:
+                add(heading, line)
+                heading = 0
+            elif in_cell:
+                cells.append(line)
+            elif markers:
+                if fresh:
+                    line = markers[-1] + line
+                    fresh = False
+                if tight:
+                    items.append(line)
+                else:  # a loose list: each paragraph a block of its own
+                    add(0, line)
             else:
-                blocks.append((0, "\n".join(_inline(b, refs) for b in buf)))
-        buf.clear()
-        kind = ""
-
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        i += 1
-        fence = _FENCE_RE.match(line)
-        if fence:
-            flush()
-            mark, code = fence.group(1), []
-            while i < len(lines) and not lines[i].strip().startswith(mark):
-                code.append(lines[i].rstrip())
-                i += 1
-            i += 1
-            blocks.append((0, "\n".join(code)))
-            continue
-        while stripped.startswith(">"):
-            stripped = stripped[1:].strip()
-        if not stripped:
-            flush()
-            continue
-        atx = _ATX_RE.fullmatch(line)
-        if atx:
-            flush()
-            blocks.append((len(atx.group(1)), _inline(atx.group(2) or "", refs)))
-            continue
-        if kind == "p" and (
-            set(stripped) == {"="} or (len(stripped) >= 2 and set(stripped) == {"-"})
-        ):
-            title = _inline(" ".join(buf), refs)
-            buf.clear()
-            kind = ""
-            blocks.append((1 if stripped[0] == "=" else 2, title))
-            continue
-        if _RULE_RE.fullmatch(line) or _REF_DEF_RE.fullmatch(line):
-            flush()
-            continue
-        if stripped.startswith("|"):
-            if kind != "table":
-                flush()
-                kind = "table"
-            if not _TABLE_SEP_RE.fullmatch(stripped):
-                buf.append(" | ".join(cell.strip() for cell in stripped.strip("|").split("|")))
-            continue
-        item = _LIST_RE.fullmatch(line)
-        if item:
-            if kind != "list":
-                flush()
-                kind = "list"
-            bullet, number, rest = item.groups()
-            buf.append(("• " if bullet else number + " ") + rest)
-            continue
-        if kind == "list":  # lazy continuation of the last item
-            buf[-1] += " " + stripped
-            continue
-        if kind == "table":
-            flush()
-        kind = "p"
-        buf.append(stripped)
-    flush()
+                add(0, line)
+    add(0, "")
     return blocks, front_title
 
 

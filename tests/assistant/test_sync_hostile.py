@@ -23,7 +23,7 @@ import pytest
 
 from assistant.govuk_http import FetchError, HostPolicy
 from assistant.service import Assistant
-from assistant.sync import manifest_toml, write_manifest
+from assistant.sync_state import manifest_toml, write_manifest
 from corpus.manifest import read_manifest
 from index.embedder import FakeEmbedder
 from tests.assistant.test_sync import (

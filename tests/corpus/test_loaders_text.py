@@ -88,6 +88,39 @@ def test_markdown_lists_tables_and_code(markdown):
     assert "Read snake_case_names and 2 * 3 = 6 literally." in markdown.text
 
 
+MARKDOWN_MORE = """# Steps
+
+1. Agree the aims
+   - name a lead partner
+   - share the risk
+2. Sign the agreement
+
+<div class="callout">
+<p>Partners <em>must</em> meet monthly.</p>
+</div>
+
+<!-- internal note: not for readers -->
+
+Example:
+
+    partners = ["a", "b"]
+    lead = partners[0]
+
+Text with &amp; entity and a <br> break.
+"""
+
+
+def test_markdown_nested_lists_html_blocks_and_indented_code(tmp_path):
+    doc = load(_write(tmp_path, "steps.md", MARKDOWN_MORE))
+    assert doc.text == (
+        "Steps\n\n"
+        "1. Agree the aims\n• name a lead partner\n• share the risk\n2. Sign the agreement"
+        "\n\nPartners must meet monthly.\n\nExample:\n\n"
+        'partners = ["a", "b"]\nlead = partners[0]\n\n'
+        "Text with & entity and a break."
+    )
+
+
 def test_markdown_title_and_kind(markdown):
     assert markdown.title == "Partnership guide"
     assert markdown.kind == "markdown"

@@ -344,3 +344,34 @@ def test_a_new_text_pipeline_version_recuts_unchanged_files(tmp_path, monkeypatc
     report = a.index()
     assert str(docs / "a.md") in report.updated
     assert report.embedded == 0  # same text: the embedding cache pays for it
+
+
+def test_a_cancelled_build_releases_the_generation_it_started_from(docs, tmp_path):
+    """The base snapshot is closed however the build ends: a cancel raised mid-build
+    leaves no pin on the live generation (cleanup may delete it once it is replaced)."""
+    import fcntl
+    import threading
+
+    from index.builder import Cancelled, build
+
+    layout = IndexLayout(tmp_path / "index")
+    build(layout, FakeEmbedder(), sources=[docs])
+    (docs / "apples.md").write_text("# Orchards\n\nPears now, grown by the mutual.\n",
+                                    encoding="utf-8")
+    live = layout.current()
+    assert live is not None
+    cancel = threading.Event()
+
+    def progress(p):  # noqa: ANN001, ANN202
+        if p.stage == "embed":
+            cancel.set()
+
+    with pytest.raises(Cancelled) as raised:
+        build(layout, FakeEmbedder(), sources=[docs], progress=progress,
+              cancel=cancel)
+    assert raised.value  # the traceback, and every frame of the build, is still alive
+    fd = os.open(live / "manifest.json", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no reader's pin is left
+    finally:
+        os.close(fd)

@@ -15,7 +15,7 @@ from index.embedder import ModelUnavailable, SentenceTransformerEmbedder
 from index.encoders import load_embedder, onnx_export, onnx_runtime
 from index.encoders.onnx_runtime import OnnxEmbedder
 
-pytestmark = pytest.mark.integration
+# Tests that need the model are marked integration by their fixtures (tests/conftest.py).
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from index.encoders import check, onnx_export, onnx_runtime, torch_bf16
 from index.encoders.onnx_runtime import OnnxEmbedder
 from tests.index.test_onnx_encoder import CORPUS, SENTENCES
 
-pytestmark = pytest.mark.integration
+# Tests that need the model are marked integration by their fixtures (tests/conftest.py).
 
 QUESTIONS = [
     "What are the benefits of partnerships?",

@@ -47,7 +47,7 @@ async def test_documents_screen_shows_the_last_runs_failed_files_with_reasons(
     docx.write_bytes(b"PK\x03\x04" + os.urandom(512))
     # A build outside the app (as `assistant index` would do), then a fresh app.
     report = assistant.index([folder])
-    assert {f["source"] for f in report.failed} == {str(broken), str(docx)}
+    assert {f.source for f in report.failed} == {str(broken), str(docx)}
 
     app = make_app(assistant)
     async with app.run_test(size=(120, 40)) as pilot:

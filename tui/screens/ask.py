@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from assistant.excerpts import Excerpt, from_answer
 from tui.jobs import deliver, describe_error
-from tui.messages import AssistantReady, IndexFinished, IndexProgress, SourceRequest
+from tui.messages import AssistantReady, IndexProgress, SourceRequest
 from tui.progress import describe_progress, show_on_bar
 from tui.widgets.literal import literal, query_terms
 from tui.widgets.passage_list import Entry, PassageList, entry_from_citation, entry_from_passage
@@ -73,7 +73,7 @@ def entry_excerpt(app: MutualsApp, e: Entry, question: str | None) -> Excerpt:
 
     if isinstance(e.item, Citation):
         return Excerpt.from_citation(e.item, question=question)
-    row = app.doc_row(e.doc_id)
+    row = app.document(e.doc_id)
     return Excerpt.from_passage(
         e.item,  # type: ignore[arg-type]
         published=row.published if row else None, licence=row.licence if row else None,
@@ -126,17 +126,25 @@ class AskScreen(Screen):
     def set_status(self, text: str) -> None:
         self.query_one("#status", Label).update(Text(text))
 
-    def show_progress(self, p: IndexProgress) -> None:
-        show_on_bar(self.query_one("#progress", ProgressBar), p)
-        if not self.app.ready.is_set():
-            self.set_status(f"First run: {describe_progress(p)}")
+    # Jobs' messages, posted to every screen by the app (``MutualsApp.to_screens``).
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.show_progress(message)
 
-    def show_index_finished(self, message: IndexFinished) -> None:
+    def on_index_finished(self) -> None:
+        """A run ended: hide the bar; once ready, show the new document counts."""
         self.query_one("#progress", ProgressBar).add_class("-hidden")
         if not self.app.ready.is_set():
             self.set_status("Loading the model… you can type your question now.")
         elif not self.app.startup_error:
-            self.show_ready(AssistantReady())  # new document counts after a reindex
+            self.show_ready(AssistantReady())
+
+    def on_assistant_ready(self, message: AssistantReady) -> None:
+        self.show_ready(message)
+
+    def show_progress(self, p: IndexProgress) -> None:
+        show_on_bar(self.query_one("#progress", ProgressBar), p)
+        if not self.app.ready.is_set():
+            self.set_status(f"First run: {describe_progress(p)}")
 
     def show_ready(self, message: AssistantReady) -> None:
         self.query_one("#progress", ProgressBar).add_class("-hidden")

@@ -214,7 +214,13 @@ class DocumentsScreen(Screen):
         bar.update(total=None, progress=0)
         self.query_one("#index-status", Label).update(Text(doing + " (x cancels)"))
 
-    # -- called by the app with job messages ---------------------------------------------
+    # -- jobs' messages, posted to every screen by the app (``MutualsApp.to_screens``) ------
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.show_progress(message)
+
+    def on_index_finished(self, message: IndexFinished) -> None:
+        self.show_index_finished(message)
+
     def show_progress(self, p: IndexProgress) -> None:
         self.refresh_bindings()  # a run started elsewhere (first run, palette) shows x
         show_on_bar(self.query_one("#index-progress", ProgressBar), p)
@@ -231,7 +237,7 @@ class DocumentsScreen(Screen):
             bar.add_class("-hidden")  # nothing was indexed: no bar stuck at 0%
             stopped = message.error or "Indexing stopped."
             status.update(literal(stopped))
-            if message.sync is None or message.sync.pages:  # type: ignore[attr-defined]
+            if message.sync is None or message.sync.pages:
                 if results:
                     results.append("\n\n")
                 results.append_text(literal(stopped, style="italic"))

@@ -145,7 +145,7 @@ class SourceScreen(Screen):
                 self.query_one("#source-details", Static).update(
                     Text("This source cannot be shown.", style="bold"))
             return
-        row = self.app.doc_row(view.doc_id)
+        row = self.app.document(view.doc_id)
         if view.chunk_id == self.request.chunk_id and self.request.section is not None:
             # The list showed the section of the cited sentence: say the same here (and
             # in an excerpt marked here).
@@ -192,7 +192,7 @@ class SourceScreen(Screen):
         if self.view is None:
             return
         v = self.view
-        row = self.app.doc_row(v.doc_id)
+        row = self.app.document(v.doc_id)
         quotes = [q for q in self.request.quotes if q and q in v.text]
         self.app.add_excerpts([
             Excerpt(quote=q, title=v.title, source=v.source, url=v.url,

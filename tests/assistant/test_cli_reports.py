@@ -1,0 +1,45 @@
+"""The CLI prints a build report one way, after ``assistant index`` and after a sync."""
+
+from __future__ import annotations
+
+from assistant.cli_reports import index_lines, status_lines, sync_lines
+from assistant.indexing import BuildReport, SkippedFile
+from assistant.sync import SyncReport
+
+
+def _build() -> BuildReport:
+    return BuildReport(added=["/docs/a.md"], unchanged=["/docs/b.md"], documents=2,
+                       chunks=7, embedded=3, seconds=2.0, embed_seconds=1.0,
+                       encoder="fake", written=True,
+                       failed=[SkippedFile("/docs/\x1b[2Jc.docx", "unsupported file type")])
+
+
+def test_index_lines():
+    assert index_lines(_build()) == [
+        "Index written: 2 documents, 7 chunks (2.0 s, 3 texts embedded)",
+        "  3 texts embedded in 1.0 s by fake; 3.5 chunks/s overall",
+        "  added: 1", "    /docs/a.md", "  updated: 0", "  removed: 0", "  unchanged: 1",
+        "  failed: 1", "    /docs/\\x1b[2Jc.docx: unsupported file type",
+    ]
+
+
+def test_status_lines():
+    assert status_lines(_build()) == [
+        "new: 1", "  /docs/a.md", "changed: 0", "removed: 0", "unchanged: 1",
+        "cannot index /docs/\\x1b[2Jc.docx: unsupported file type",
+    ]
+
+
+def test_a_sync_prints_its_reindex_as_index_does():
+    sync = SyncReport(folder="/data/govuk", pages=["https://www.gov.uk/p"],
+                      downloaded=["/data/govuk/p.html"],
+                      failed=[SkippedFile("https://www.gov.uk/x.xlsx", "not indexed")],
+                      index=_build())
+    out, err = sync_lines(sync)
+    assert err == []
+    assert out == [
+        "Synced 1 page(s) into /data/govuk: 1 downloaded, 0 unchanged, 0 removed",
+        "  downloaded /data/govuk/p.html",
+        "  failed https://www.gov.uk/x.xlsx: not indexed",
+        *index_lines(sync.index),
+    ]

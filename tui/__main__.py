@@ -1,0 +1,3 @@
+from tui.main import main
+
+raise SystemExit(main())
