@@ -54,9 +54,9 @@ ASK = (
 SEARCH = (
     "Find the passages that best match a query (hybrid keyword and semantic search), "
     "best first. Returns {query, passages: [{rank, chunk_id, doc_id, title, source, "
-    "pages, section, score, text}]}. Passage text is verbatim from the document; cite it "
-    "with its title, pages, section and source. Use read_passage with a chunk_id to read "
-    "around it."
+    "pages, section, relevance (0-1), fused_score, text}]}. Passage text is verbatim "
+    "from the document; cite it with its title, pages, section and source. Use "
+    "read_passage with a chunk_id to read around it."
 )
 SOURCES = (
     "List the indexed documents: {documents: [{doc_id, title, source, kind, url, "

@@ -25,8 +25,8 @@ _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 def app_command(index_dir: str | None) -> str:
     """The shell command textual-serve runs for each browser tab: this Python, this
-    copy of the code, ``assistant tui`` over the same index."""
-    args = [sys.executable, "-m", "assistant", "tui"]
+    copy of the code, the terminal app (``python -m tui``) over the same index."""
+    args = [sys.executable, "-m", "tui"]
     if index_dir:
         args += ["--index-dir", str(Path(index_dir).expanduser().absolute())]
     path = shlex.quote(str(_PACKAGE_ROOT))

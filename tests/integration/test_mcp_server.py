@@ -62,7 +62,9 @@ async def test_every_tool_over_stdio(assistant, encoder_cache, tmp_path):
         # the same answer, passage scores equal to float rounding.
         direct = json.loads(json.dumps(assistant.ask(BENEFITS).as_json()))
         for p, q in zip(answer.pop("passages"), direct.pop("passages"), strict=True):
-            assert p.pop("score") == pytest.approx(q.pop("score"), abs=1e-3) and p == q
+            assert p.pop("fused_score") == pytest.approx(q.pop("fused_score"), abs=1e-3)
+            assert p.pop("relevance") == pytest.approx(q.pop("relevance"), abs=1e-3)
+            assert p == q
         assert answer == direct
         assert answer["shape"] == "list" and answer["points"] and not answer["abstained"]
         for c in answer["citations"]:
@@ -82,7 +84,7 @@ async def test_every_tool_over_stdio(assistant, encoder_cache, tmp_path):
         # search: passages with scores, best first
         found = (await client.call_tool("search", {"query": "asset lock", "k": 4})
                  ).structured_content
-        scores = [p["score"] for p in found["passages"]]
+        scores = [p["fused_score"] for p in found["passages"]]
         assert len(scores) == 4 and scores == sorted(scores, reverse=True)
         top = found["passages"][0]
         assert "asset lock" in top["text"].lower()

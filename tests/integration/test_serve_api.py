@@ -87,7 +87,7 @@ def test_search_sources_passages_health(api, assistant):
     assert r.status_code == 200
     passages = r.json()["passages"]
     assert len(passages) == 3 and r.json()["query"] == "shared back office overheads"
-    scores = [p["score"] for p in passages]
+    scores = [p["fused_score"] for p in passages]
     assert scores == sorted(scores, reverse=True)
     assert "twelve per cent" in passages[0]["text"]
 
