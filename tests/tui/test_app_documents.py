@@ -50,6 +50,11 @@ async def test_add_folder_reindex_progress_reaches_end_and_list_updates(assistan
         assert "Done" in shown(app.screen.query_one("#index-status", Label))
         after = _titles(app)
         assert len(after) == len(before) + 1 and "Forming a consortium" in after
+        # A Markdown file has no pages: the Pages column shows a dash, not "1".
+        table = app.screen.query_one("#docs", DataTable)
+        row = next(table.get_row_at(i) for i in range(table.row_count)
+                   if str(table.get_row_at(i)[0]) == "Forming a consortium")
+        assert str(row[1]) == "–"
         results = shown(app.screen.query_one("#results-text", Static))
         assert f"added     {new / 'consortia.md'}" in results
         assert f"failed    {new / 'scan.xyz'} — unsupported file type .xyz" in results

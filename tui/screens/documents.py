@@ -148,7 +148,9 @@ class DocumentsScreen(Screen):
             self.app.error(f"Cannot read the index: {describe_error(exc)}")
             rows, added = [], []
         for d in rows:
-            table.add_row(fit(literal(d.title), title_w), Text(str(d.pages)),
+            # Web pages and Markdown have no pages: a dash, not "1" (issue 13, item 9).
+            pages = str(d.pages) if d.kind == "pdf" or d.pages > 1 else "–"
+            table.add_row(fit(literal(d.title), title_w), Text(pages),
                           Text(str(d.chunks)), Text(d.indexed_at[:16].replace("T", " ")),
                           fit(literal(short_source(d.url or d.source)), source_w,
                               keep_end=not d.url), key=d.doc_id)
