@@ -118,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     ix = sub.add_parser("index", parents=[common], help="add files/folders and update the index")
     ix.add_argument("paths", nargs="*", help="files or folders to add as sources")
     ix.add_argument("--json", action="store_true", help="print one JSON object")
+    ix.add_argument("-v", "--verbose", action="store_true",
+                    help="also print timing and which encoder embedded the texts")
     ix.add_argument("--status", action="store_true",
                     help="show what is new, changed, removed and unchanged; index nothing")
     ix.add_argument("--remove", action="append", metavar="PATH", default=[],
@@ -224,7 +226,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        print("\n".join(index_lines(report)))
+        print("\n".join(index_lines(report, verbose=args.verbose)))
     return 0
 
 

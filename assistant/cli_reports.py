@@ -16,18 +16,25 @@ if TYPE_CHECKING:
     from assistant.sync import SyncReport
 
 
-def index_lines(report: BuildReport) -> list[str]:
-    """What an index build did: totals, speed, then each file added, updated, removed
-    and failed (with its reason)."""
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """"1 chunk", "7 chunks"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def index_lines(report: BuildReport, verbose: bool = False) -> list[str]:
+    """What an index build did: totals in plain words, then each file added, updated,
+    removed and failed (with its reason); with ``verbose``, timing and the encoder."""
     lines = [
         f"Index {'written' if report.written else 'already up to date'}: "
-        f"{report.documents} documents, {report.chunks} chunks "
-        f"({report.seconds:.1f} s, {report.embedded} texts embedded)"
+        f"{_count(report.documents, 'document')}, {_count(report.chunks, 'chunk')}"
     ]
-    if report.embedded:
-        rate = report.chunks / report.seconds if report.seconds else 0.0
-        lines.append(f"  {report.embedded} texts embedded in {report.embed_seconds:.1f} s by "
-                     f"{report.encoder}; {rate:.1f} chunks/s overall")
+    if verbose:
+        lines.append(f"  {report.seconds:.1f} s, {_count(report.embedded, 'text')} embedded")
+        if report.embedded:
+            rate = report.chunks / report.seconds if report.seconds else 0.0
+            lines.append(f"  {_count(report.embedded, 'text')} embedded in "
+                         f"{report.embed_seconds:.1f} s by {report.encoder}; "
+                         f"{rate:.1f} chunks/s overall")
     for label, items in (("added", report.added), ("updated", report.updated),
                          ("removed", report.removed)):
         lines.append(f"  {label}: {len(items)}")

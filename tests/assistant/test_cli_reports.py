@@ -14,9 +14,15 @@ def _build() -> BuildReport:
                        failed=[SkippedFile("/docs/\x1b[2Jc.docx", "unsupported file type")])
 
 
-def test_index_lines():
-    assert index_lines(_build()) == [
-        "Index written: 2 documents, 7 chunks (2.0 s, 3 texts embedded)",
+def test_index_lines_are_plain_words_and_encoder_details_only_with_verbose():
+    quiet = index_lines(_build())
+    assert quiet[0] == "Index written: 2 documents, 7 chunks"
+    assert not any("embedded" in line for line in quiet)
+    one = BuildReport(documents=1, chunks=1, written=True)
+    assert index_lines(one)[0] == "Index written: 1 document, 1 chunk"
+    assert index_lines(_build(), verbose=True) == [
+        "Index written: 2 documents, 7 chunks",
+        "  2.0 s, 3 texts embedded",
         "  3 texts embedded in 1.0 s by fake; 3.5 chunks/s overall",
         "  added: 1", "    /docs/a.md", "  updated: 0", "  removed: 0", "  unchanged: 1",
         "  failed: 1", "    /docs/\\x1b[2Jc.docx: unsupported file type",

@@ -158,7 +158,7 @@ def test_cli_index_says_which_encoder_ran_and_how_fast(encoder_cache, tmp_path):
                                    encoding="utf-8")
     env = {**os.environ, "ASSISTANT_ENCODER_CACHE": str(encoder_cache)}
     out = subprocess.run(
-        [sys.executable, "-m", "assistant", "index", str(docs), "--index-dir",
+        [sys.executable, "-m", "assistant", "index", str(docs), "--verbose", "--index-dir",
          str(tmp_path / "ix")], capture_output=True, text=True, timeout=600, env=env,
         cwd=Path(__file__).resolve().parents[2], check=False)
     assert out.returncode == 0, out.stderr
