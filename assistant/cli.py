@@ -360,7 +360,18 @@ def cmd_sources(args: argparse.Namespace) -> int:
     for d in docs:
         pages = f"{d.pages} page(s), " if d.kind == "pdf" or d.pages > 1 else ""
         print(f"{terminal_safe(d.title)}\n  {terminal_safe(d.url or d.source)}\n  "
-              f"{pages}{d.chunks} chunks, indexed {terminal_safe(d.indexed_at)}")
+              f"{pages}{d.chunks} chunk{'s' if d.chunks != 1 else ''}, "
+              f"indexed {terminal_safe(d.indexed_at)}")
+    # What a maintainer added (the bundled documents are always indexed), and what the
+    # last run could not use, with why: the same as the app's documents screen.
+    added = assistant.source_paths()
+    print("\nSources added (`assistant index PATH`; `assistant index --remove PATH` to drop):")
+    print("\n".join(f"  {terminal_safe(p)}" for p in added) if added else "  none")
+    failed = (assistant.last_build() or {}).get("failed") or []
+    if failed:
+        print("\nNot indexed in the last run:")
+        for f in failed:
+            print(f"  {terminal_safe(f.get('source'))}: {terminal_safe(f.get('reason'))}")
     return 0
 
 

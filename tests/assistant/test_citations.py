@@ -99,3 +99,17 @@ def test_plain_json_and_export_carry_every_part_in_one_order(index, capsys):
              "- Licence:"]
     positions = [block.index(label) for label in order]
     assert positions == sorted(positions), block
+
+
+def test_sources_lists_the_added_folders_and_what_the_last_run_could_not_use(
+        index, capsys, tmp_path):
+    a, root = index
+    bad = root / "board" / "2024" / "minutes.docx"
+    bad.write_bytes(b"not a supported type")
+    a.index()
+    assert cli.main(["sources", "--index-dir", str(root / "index")]) == 0
+    out = capsys.readouterr().out
+    assert "Board notes" in out
+    assert f"  {root / 'board'}" in out  # the folder a maintainer added
+    assert "Not indexed in the last run:" in out
+    assert "minutes.docx: " in out
