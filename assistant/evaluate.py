@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -413,6 +414,10 @@ def format_report(results: Sequence[QuestionResult], summary: Summary) -> str:
     return "\n".join(lines)
 
 
+#: Fewest answerable and unanswerable questions each for a threshold worth trusting.
+MIN_CALIBRATION = 10
+
+
 def cli_eval(assistant, gold: Sequence[GoldQuestion], *, as_json: bool = False,  # noqa: ANN001
              calibrate: bool = False) -> int:
     """``assistant eval FILE``: print per-question results and the overall figures.
@@ -438,8 +443,12 @@ def cli_eval(assistant, gold: Sequence[GoldQuestion], *, as_json: bool = False, 
         never = evaluate(with_threshold(float("-inf")), gold)
         conf = [r.confidence if r.confidence is not None else float("-inf") for r in never]
         threshold, bacc = calibrate_threshold(conf, [g.answerable for g in gold])
+        n_ans = sum(g.answerable for g in gold)
+        n_unans = len(gold) - n_ans
         suggestion = {"abstain_below": round(threshold, 3), "balanced_accuracy": bacc,
-                      "current": assistant.settings.abstain_below}
+                      "current": assistant.settings.abstain_below,
+                      "answerable": n_ans, "unanswerable": n_unans,
+                      "enough": min(n_ans, n_unans) >= MIN_CALIBRATION}
         assistant = with_threshold(round(threshold, 3))
     results = evaluate(assistant, gold)
     summary = summarise(results)
@@ -451,8 +460,16 @@ def cli_eval(assistant, gold: Sequence[GoldQuestion], *, as_json: bool = False, 
         return 0
     print(format_report(results, summary))
     if suggestion:
-        print(f"\nCalibrated on this file: abstain_below = {suggestion['abstain_below']} "
-              f"(now {suggestion['current']}; balanced accuracy {bacc:.2f}). The figures "
-              f"above use it. To keep it, add `abstain_below = "
-              f"{suggestion['abstain_below']}` to your config.toml.")
+        from assistant.config import default_config_path
+
+        config = os.environ.get("ASSISTANT_CONFIG") or str(default_config_path())
+        print(f"\nCalibrated on this file ({suggestion['answerable']} answerable and "
+              f"{suggestion['unanswerable']} unanswerable questions): abstain_below = "
+              f"{suggestion['abstain_below']} (now {suggestion['current']}; balanced accuracy "
+              f"{bacc:.2f}). The figures above use it, measured on the same questions.")
+        if not suggestion["enough"]:
+            print(f"Warning: fewer than {MIN_CALIBRATION} questions of each kind; a threshold "
+                  f"chosen on so few is unreliable. Add more before changing it.")
+        print(f"To keep it, set `abstain_below = {suggestion['abstain_below']}` in {config} "
+              f"(or ASSISTANT_ABSTAIN_BELOW).")
     return 0

@@ -106,6 +106,13 @@ def test_eval_calibrate_suggests_a_threshold_and_reports_at_it(
     # the figures are those at the suggested threshold
     assert cal["balanced_accuracy"] == pytest.approx(
         (summary["answered_rate"] + summary["abstained_rate"]) / 2)
+    assert (cal["answerable"], cal["unanswerable"], cal["enough"]) == (2, 2, False)
+    # Plain output says how many questions it used, warns, and names where to set it.
+    assert cli.main(args[:-1]) == 0
+    out = capsys.readouterr().out
+    assert "(2 answerable and 2 unanswerable questions)" in out
+    assert "Warning: fewer than 10 questions of each kind" in out
+    assert "config.toml (or ASSISTANT_ABSTAIN_BELOW)" in out
 
 
 def test_eval_calibrate_needs_both_kinds_of_question(tmp_path, capsys, fake_embedder):
