@@ -1,4 +1,5 @@
-"""PDF loader (pypdf): page texts, printed page labels, headings from the outline."""
+"""PDF loader (pypdf): page texts, printed page labels, headings from the outline; tables
+(pdfplumber, see ``corpus.loaders.pdf_tables``) as rows that name their columns."""
 
 from __future__ import annotations
 
@@ -18,7 +19,16 @@ from corpus.clean import (
     prettify_stem,
 )
 from corpus.errors import UnreadableDocument
+from corpus.loaders.pdf_tables import (
+    Placed,
+    PlacedPart,
+    find_tables,
+    mark_tables,
+    place_tables,
+    table_records,
+)
 from corpus.records import Document, Heading, Page
+from corpus.tables import caption_headings
 
 _MAX_OUTLINE_ITEMS = 5_000
 MAX_PAGE_CONTENT = 8_000_000
@@ -78,10 +88,11 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     if not pdf_pages:
         raise UnreadableDocument("not a readable PDF (no pages)")
 
-    raw, errors = _page_texts(pdf_pages, budget)
+    sizes: list[int] = []
+    raw, errors = _page_texts(pdf_pages, budget, sizes)
     if errors == len(pdf_pages):
         raise UnreadableDocument("not a readable PDF (text extraction failed on every page)")
-    texts = clean_pages(raw)
+    texts, placed = _with_tables(data, raw, sizes, budget)
     budget.check("cleaning the text")
     if not any(t.strip() for t in texts):
         raise UnreadableDocument("no extractable text — scanned? run OCR first")
@@ -91,10 +102,27 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     doc = Document(doc_id=doc_id, title="", source=str(source), pages=pages, kind="pdf")
     starts = doc.page_starts()
     headings = _outline_headings(reader, pages, starts) or _heuristic_headings(pages, starts)
-    doc.headings = headings
+    if placed is not None:
+        doc.tables = table_records(*placed, starts)
+    doc.headings = caption_headings(doc.tables, headings) if doc.tables else headings
     doc.title = _metadata_title(reader) or _title_heading(headings, pages)
     doc.title = doc.title or prettify_stem(source.stem)
     return doc
+
+
+def _with_tables(data: bytes, raw: list[str], sizes: list[int], budget: Budget
+                 ) -> tuple[list[str], tuple[list[Placed], list[list[PlacedPart]]] | None]:
+    """Clean page texts with each table's rows as units (``corpus.loaders.pdf_tables``),
+    and where the tables went (None when there are none)."""
+    found = find_tables(data, len(raw), budget, sizes)
+    if found:
+        marked, placed = mark_tables(raw, found)
+        if placed:
+            done = place_tables(clean_pages(marked), placed)
+            if done is not None:
+                texts, where = done
+                return texts, (placed, where)
+    return clean_pages(raw), None
 
 
 def _contents_key(page: Any) -> tuple | None:
@@ -116,7 +144,8 @@ def _content_size(page: Any) -> int:
         return 0
 
 
-def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
+def _page_texts(pdf_pages: list[Any], budget: Budget,
+                sizes: list[int] | None = None) -> tuple[list[str], int]:
     """Text of every page, and how many pages could not be read.
 
     Pages drawing the same content stream are read once (a small file can make every
@@ -127,6 +156,7 @@ def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
     raw: list[str] = []
     errors = 0
     done: dict[tuple, str] = {}
+    page_sizes: list[int] = []  # bytes of drawing instructions (0: read once before)
     total = len(pdf_pages)
     chars = 0
     for i, page in enumerate(pdf_pages):
@@ -140,8 +170,10 @@ def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
         if key and key in done:
             raw.append(done[key])
             chars += len(done[key])
+            page_sizes.append(0)
             continue
         size = _content_size(page)
+        page_sizes.append(size)
         if size > MAX_PAGE_CONTENT:
             raise UnreadableDocument(
                 f"page {i + 1} has {size / 1e6:.0f} MB of drawing instructions, over the "
@@ -160,6 +192,8 @@ def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
         if key:
             done[key] = text
     budget.check("the end of the text")
+    if sizes is not None:
+        sizes[:] = page_sizes
     return raw, errors
 
 
