@@ -357,7 +357,7 @@ def _build_locked(
                 doc.doc_id, doc.title, p.source, doc.kind, doc.url, doc.published, doc.updated,
                 doc.publisher, doc.licence, len(doc.pages), [pg.label for pg in doc.pages],
                 doc.page_starts(), doc.headings, len(chunks), p.content_hash or "", p.size,
-                p.mtime, now,
+                p.mtime, now, tables=doc.tables,
             )
         )
         for c in chunks:
