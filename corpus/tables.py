@@ -6,7 +6,7 @@ in the document's text becomes its caption line (if it has one), one line per bo
 then its note lines::
 
     Table 1: Partnership working by service area and region
-    Dental care, South West: Mutuals surveyed 21; Share in a partnership 71%; Most common partner Local authority
+    Dental care, South West: Mutuals surveyed 21; Share in a partnership 71%; Most ...
 
 A row's unit starts with its *key*: the fewest leading cells that tell the rows apart
 ("Dental care" repeats down the first column, "Dental care, South West" does not),
@@ -24,6 +24,7 @@ section path (a ``Heading`` with an ``end``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus.clean import normalize_inline
@@ -41,6 +42,7 @@ _CONTINUED = re.compile(r"\(?\b(?:continued|cont'?d\.?)\)?\s*$", re.IGNORECASE)
 _NUM = r"[-+−~<>≤≥]?\s?[£$€¥]?\s?[-+−]?\d[\d,]*(?:\.\d+)?\s?(?:%|pp|bn|m|k|x)?"
 _NUMERIC = re.compile(rf"{_NUM}(?:\s?(?:-|–|to)\s?{_NUM})?|n/?a|[-–—]|\.\.|nil|none",
                       re.IGNORECASE)
+_PIPE_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?")
 _YEAR = re.compile(r"(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?")
 _NOTE = re.compile(
     r"^\s*(?:[*†‡§¶#]|\(?\d{1,2}\)|\(?[a-z]\)\s|[¹²³⁴⁵⁶⁷⁸⁹⁰]|notes?\b|sources?\b|n\.?b\.?\b|"
@@ -297,3 +299,60 @@ def caption_headings(tables: list[Table], headings: list[Heading]) -> list[Headi
                            end=t.end))
     out.sort(key=lambda h: h.offset)
     return out
+
+
+def assemble_tables(blocks: list[tuple[int, str | TableText]], *, base: int = 0
+                    ) -> tuple[str, list[Heading], list[Table]]:
+    """``corpus.clean.assemble`` for blocks that may be tables: the text, its headings
+    (table captions included, see ``caption_headings``) and its tables.
+
+    A body block that is a caption line ("Table 2: ...") just before a table without
+    one becomes its caption.
+    """
+    merged: list[tuple[int, str | TableText]] = []
+    for level, block in blocks:
+        if (isinstance(block, TableText) and not block.caption and merged
+                and merged[-1][0] == 0 and isinstance(merged[-1][1], str)
+                and "\n" not in merged[-1][1].strip() and is_caption(merged[-1][1])):
+            block.caption = clean_cell(str(merged.pop()[1]))
+        merged.append((level, block))
+    parts: list[str] = []
+    headings: list[Heading] = []
+    tables: list[Table] = []
+    pos = base
+    for level, block in merged:
+        if isinstance(block, TableText):
+            text, rows = place_table(block, pos + (2 if parts else 0))
+        else:
+            text = block.strip()
+        if not text:
+            continue
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        if isinstance(block, TableText):
+            tables.append(table_record(block, pos, pos + len(text), rows))
+        elif level:
+            headings.append(Heading(level=level, title=" ".join(text.split()), offset=pos))
+        parts.append(text)
+        pos += len(text)
+    return "".join(parts), caption_headings(tables, headings), tables
+
+
+def pipe_table(lines: list[str], cell: Callable[[str], str] = lambda c: c) -> TableText | None:
+    """A Markdown pipe table (GitHub style: a header row, a ``|---|:--:|`` row, body
+    rows) from its lines; ``cell`` cleans a cell's inline markup. None when the lines
+    are not one."""
+    def split(line: str) -> list[str]:
+        line = line.strip()
+        if line.startswith("|"):
+            line = line[1:]
+        if line.endswith("|") and not line.endswith("\\|"):
+            line = line[:-1]
+        cells = re.split(r"(?<!\\)\|", line)
+        return [cell(c.strip().replace("\\|", "|")) for c in cells]
+
+    if len(lines) < 2 or not _PIPE_RULE.fullmatch(lines[1].strip()):
+        return None
+    rows = [split(lines[0])] + [split(line) for line in lines[2:]]
+    return build_table(rows, header=1)

@@ -8,7 +8,6 @@ from itertools import pairwise
 from pathlib import Path
 
 from corpus.clean import (
-    assemble,
     clean_pages,
     clean_text,
     collapse_spaces,
@@ -20,6 +19,7 @@ from corpus.clean import (
 )
 from corpus.errors import UnreadableDocument
 from corpus.records import Document, Heading, Page
+from corpus.tables import TableText, assemble_tables, pipe_table
 
 # --- decoding ----------------------------------------------------------------------
 
@@ -204,7 +204,7 @@ def _inline(text: str, refs: set[str]) -> str:
     return " ".join(text.split())
 
 
-def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
+def _markdown_blocks(text: str) -> tuple[list[tuple[int, str | TableText]], str | None]:
     lines = text.split("\n")
     front_title = None
     i = 0
@@ -218,7 +218,7 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
                 front_title = m.group(1).strip().strip("\"'")
         i = end + 1 if end else 0
     refs = {m.group(1).lower() for line in lines if (m := _REF_DEF_RE.fullmatch(line))}
-    blocks: list[tuple[int, str]] = []
+    blocks: list[tuple[int, str | TableText]] = []
     buf: list[str] = []
     kind = ""  # "p", "list" or "table"
 
@@ -227,6 +227,8 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
         if buf:
             if kind == "p":
                 blocks.append((0, _inline(" ".join(buf), refs)))
+            elif kind == "table":
+                blocks.append((0, _pipe_block(buf, refs)))
             else:
                 blocks.append((0, "\n".join(_inline(b, refs) for b in buf)))
         buf.clear()
@@ -271,8 +273,7 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
             if kind != "table":
                 flush()
                 kind = "table"
-            if not _TABLE_SEP_RE.fullmatch(stripped):
-                buf.append(" | ".join(cell.strip() for cell in stripped.strip("|").split("|")))
+            buf.append(stripped)
             continue
         item = _LIST_RE.fullmatch(line)
         if item:
@@ -293,6 +294,16 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
     return blocks, front_title
 
 
+def _pipe_block(lines: list[str], refs: set[str]) -> str | TableText:
+    """A pipe table's lines as a table (rows that name their columns), else as text."""
+    table = pipe_table(lines, lambda cell: _inline(cell, refs))
+    if table is not None:
+        return table
+    rows = [line for line in lines if not _TABLE_SEP_RE.fullmatch(line)]
+    return "\n".join(_inline(" | ".join(c.strip() for c in r.strip("|").split("|")), refs)
+                     for r in rows)
+
+
 def load_markdown(data: bytes, *, source: Path, doc_id: str) -> Document:
     """Load a Markdown file: headings become Heading records, markup is removed.
 
@@ -301,15 +312,17 @@ def load_markdown(data: bytes, *, source: Path, doc_id: str) -> Document:
     """
     raw = normalize_unicode(strip_control(decode_text(data))).replace("\f", "\n")
     blocks, front_title = _markdown_blocks(raw)
-    text, headings = assemble((level, collapse_spaces(b)) for level, b in blocks)
+    text, headings, tables = assemble_tables(
+        [(level, b if isinstance(b, TableText) else collapse_spaces(b)) for level, b in blocks])
     if not text:
         raise UnreadableDocument("no text (file is blank)")
-    title = front_title or _title_from(headings, text, source)
+    title = front_title or _title_from([h for h in headings if h.end is None], text, source)
     return Document(
         doc_id=doc_id,
         title=title,
         source=str(source),
         pages=[Page(number=1, text=text)],
         headings=headings,
+        tables=tables,
         kind="markdown",
     )
