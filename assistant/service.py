@@ -30,7 +30,7 @@ from assistant.retrieve import (
     to_passages,
 )
 from assistant.shapes import QuestionShape, classify
-from assistant.table_rows import RowParams, row_answer
+from assistant.table_rows import RowParams, row_answer, screen
 from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
 from index.embedder import Embedder, ModelUnavailable
@@ -73,7 +73,8 @@ class Assistant:
         self._current_file = str(self.layout.root / "CURRENT")
         self._snap_seen: tuple | None = None  # the CURRENT file _snap was opened from
         self.list_params = ListParams()
-        self.row_params = RowParams()
+        self.row_params: RowParams | None = RowParams()
+        """How questions naming a table row are answered (None: as any other question)."""
         self.on_notice: Callable[[str], None] | None = None
         """Told, in one line, of slow one-off work about to start (preparing the model)."""
 
@@ -232,11 +233,13 @@ class Assistant:
                                   self.list_params)
         else:
             # A question naming a table row is answered by that row (assistant.table_rows).
-            answer = (None if shape.about_document else
-                      row_answer(snap, question, qv, passages, self.row_params))
+            rows = None if shape.about_document else self.row_params
+            answer = row_answer(snap, question, qv, passages, rows) if rows else None
             if answer is None:
-                answer = compose(snap, question, qv, passages, stored,
-                                 [h.row for h in hits], self._answer_params(), shape)
+                answer = compose(snap, question, qv, passages, stored, [h.row for h in hits],
+                                 self._answer_params(), shape)
+                if rows:
+                    answer = screen(answer, snap, question, rows)
             if answer.abstained and shape.about_document:
                 answer = record_answer(snap, question, passages, answer) or answer
         if answer.abstained:

@@ -17,8 +17,9 @@ vectors with the question.
 
 from __future__ import annotations
 
+import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class RowParams:
         margin: rows within this cosine of the best one are cited too.
     """
 
-    column_share: float = 0.5
+    column_share: float = 0.25
     max_rows: int = 3
     margin: float = 0.05
 
@@ -73,8 +74,43 @@ def _rows(snap: IndexSnapshot) -> list[_Row]:
     return _ROWS[snap]
 
 
-def named_rows(snap: IndexSnapshot, question: str, params: RowParams) -> list[_Row]:
-    """The table rows ``question`` names (key and, when named, a column)."""
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _column_match(r: _Row, terms: set[str], idf: dict[str, float]) -> float:
+    """How fully the question names one of the row's value columns: the largest share,
+    weighted by idf, of a column's name terms found in the question (1 without named
+    columns: a question naming the row asks for what it has). A term found in most
+    passages ("mutual" in a corpus about mutuals) counts for little.
+
+    Years decide: a question naming a year matches only columns of that year ("Staff
+    2022" is not what "How many staff in 2024?" asks for) when the columns have years.
+    """
+    if not r.columns:
+        return 1.0
+    asked = {t for t in terms if _YEAR.fullmatch(t)}
+    best = 0.0
+    for c in r.columns:
+        years = {t for t in c if _YEAR.fullmatch(t)}
+        if asked and years and not asked & years:
+            continue
+        weight = sum(idf.get(t, 1.0) for t in c)
+        if weight > 0:
+            best = max(best, sum(idf.get(t, 1.0) for t in c & terms) / weight)
+    return best
+
+
+def _idf(snap: IndexSnapshot, terms: set[str]) -> dict[str, float]:
+    """The BM25 index's idf of each term (absent terms: the largest)."""
+    bm25 = snap.bm25
+    top = float(bm25.idf.max()) if len(bm25.idf) else 1.0
+    return {t: float(bm25.idf[bm25.vocab[t]]) if t in bm25.vocab else top for t in terms}
+
+
+def named_rows(snap: IndexSnapshot, question: str, params: RowParams
+               ) -> list[tuple[_Row, float]]:
+    """The table rows ``question`` names (key and, when named, a column), each with
+    how fully the question names its column (see ``_column_match``)."""
     terms = set(tokenize(question))
     if not terms:
         return []
@@ -82,39 +118,91 @@ def named_rows(snap: IndexSnapshot, question: str, params: RowParams) -> list[_R
     for r in _rows(snap):
         if not r.key <= terms:
             continue
-        if r.columns and not any(len(c & terms) >= max(1e-9, params.column_share * len(c))
-                                 for c in r.columns):
-            continue
-        out.append(r)
+        match = _column_match(r, terms, _idf(snap, set().union(*r.columns)))
+        if match > 0 and match >= params.column_share:
+            out.append((r, match))
     # A row whose key is part of another named row's key is not what was asked
     # ("Dental care" when the question names "Dental care, South West").
-    return [r for r in out if not any(r.key < o.key for o in out)]
+    return [(r, m) for r, m in out if not any(r.key < o.key for o, _ in out)]
 
 
 def row_answer(snap: IndexSnapshot, question: str, query_vec: np.ndarray,
                passages: list[Passage], params: RowParams) -> Answer | None:
-    """The answer citing the rows the question names, or None when it names none."""
+    """The answer citing the rows the question names, or None when it names none.
+
+    The rows naming the asked column most fully are cited, best cosine first, with
+    those within ``params.margin`` of it (at most ``params.max_rows``).
+    """
     rows = named_rows(snap, question, params)
     if not rows:
         return None
-    found = []  # (row, stored chunk, sentence index, sentence row)
-    for r in rows[:50]:
+    found = []  # (column match, row, stored chunk, sentence index, sentence row)
+    for r, match in sorted(rows, key=lambda x: -x[1])[:50]:
         for crow in snap.store.chunk_rows_between(r.doc_id, r.row.start, r.row.end)[:1]:
             sc = snap.store.chunks([crow])[crow]
             for i, s in enumerate(sc.chunk.sentences):
                 if s.start == r.row.start:
-                    found.append((r, sc, i, sc.sentence_rows[i]))
+                    found.append((match, r, sc, i, sc.sentence_rows[i]))
     if not found:
         return None
-    vecs = sentence_vectors(snap, [f[3] for f in found])
+    top = max(f[0] for f in found)
+    found = [f for f in found if f[0] == top]
+    vecs = sentence_vectors(snap, [f[4] for f in found])
     cos = (vecs @ np.asarray(query_vec, dtype=np.float32)).tolist()
     order = sorted(range(len(found)), key=lambda j: -cos[j])
     best = cos[order[0]]
     chosen = [j for j in order if cos[j] >= best - params.margin][: params.max_rows]
-    chosen.sort(key=lambda j: (found[j][1].chunk.doc_id, found[j][0].row.start))
     answer = Answer(question=question, passages=passages)
     answer.confidence = answer.similarity = best
     for j in chosen:
-        _, sc, i, _ = found[j]
+        _, _, sc, i, _ = found[j]
         cite(answer, snap, sc, i, cos[j], merge=False)
     return answer
+
+
+def screen(answer: Answer, snap: IndexSnapshot, question: str, params: RowParams) -> Answer:
+    """``answer`` without the table rows it cites that the question points at but does not
+    name: it names one of their key cells, not the row with a column it has ("What was
+    Castle Lane Mutual's turnover?" against a row of Castle Lane's staff numbers; "the
+    home care contract of Eastbrook Council" against Eastbrook's day services row). An
+    answer left without sentences abstains."""
+    if answer.abstained or not answer.citations:
+        return answer
+    terms = set(tokenize(question))
+    by_start = {(r.doc_id, r.row.start): r for r in _rows(snap)}
+    bad: set[int] = set()
+    for c in answer.citations:
+        r = _cited_row(snap, c, by_start)
+        if r is None:
+            continue
+        cells = [frozenset(tokenize(x)) for x in r.row.cells[: r.table.key_columns]]
+        points = any(x and x <= terms for x in cells)
+        match = _column_match(r, terms, _idf(snap, set().union(*r.columns)))
+        named = r.key <= terms and 0 < match >= params.column_share
+        if points and not named:
+            bad.add(c.n)
+    if not bad:
+        return answer
+    kept = [s for s in answer.sentences if s.citation not in bad]
+    if not kept:
+        answer.sentences = []
+        answer.citations = []
+        answer.abstained = True
+        answer.reason = "the table row the question names does not have the value asked for"
+        return answer
+    renumber = {c.n: i for i, c in enumerate(
+        (c for c in answer.citations if c.n not in bad), start=1)}
+    answer.citations = [replace(c, n=renumber[c.n]) for c in answer.citations
+                        if c.n not in bad]
+    answer.sentences = [replace(s, citation=renumber[s.citation]) for s in kept]
+    return answer
+
+
+def _cited_row(snap: IndexSnapshot, c, by_start: dict) -> _Row | None:  # noqa: ANN001
+    """The table row a citation quotes, if it quotes one."""
+    sc = snap.store.chunks([r]) if (r := snap.store.chunk_row(c.chunk_id)) is not None else {}
+    for stored in sc.values():
+        at = stored.chunk.text.find(c.quote)
+        if at >= 0:
+            return by_start.get((c.doc_id, stored.chunk.start + at))
+    return None
