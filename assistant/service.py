@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +58,22 @@ class ChunkView:
     text: str
     previous_id: str | None
     next_id: str | None
+    tables: list[TableView] = field(default_factory=list)
+    """The table rows in ``text`` (to show them in columns)."""
+
+
+@dataclass(frozen=True)
+class TableView:
+    """The rows of one table found in a chunk's text.
+
+    Attributes:
+        columns: the table's column names ("" when unnamed).
+        rows: (start, end, cells) of each row: its unit's span in the chunk's text, and
+            its cells.
+    """
+
+    columns: tuple[str, ...]
+    rows: list[tuple[int, int, tuple[str, ...]]]
 
 
 class Assistant:
@@ -295,6 +311,9 @@ class Assistant:
             section=c.section, text=c.text,
             previous_id=f"{c.doc_id}:{c.ordinal - 1}" if prev_row is not None else None,
             next_id=f"{c.doc_id}:{c.ordinal + 1}" if next_row is not None else None,
+            tables=[TableView(t.columns, rows) for t in doc.tables if (rows := [
+                (r.start - c.start, r.end - c.start, r.cells) for r in t.rows
+                if c.start <= r.start and r.end <= c.end])],
         )
 
     # -- maintenance -----------------------------------------------------------------

@@ -117,6 +117,14 @@ def find_tables(data: bytes, n_pages: int, budget: Budget,
     return out
 
 
+_MONO = re.compile(r"mono|courier|cmtt|cmsltt|typewriter|consol|menlo|code|fixed", re.I)
+
+
+def _mono(fontname: str) -> bool:
+    """A monospaced font: lines set in it are code or a listing, not a table."""
+    return bool(_MONO.search(fontname))
+
+
 def _bold(fontname: str) -> bool:
     name = fontname.lower()
     return "bold" in name or "black" in name or "heavy" in name or name.endswith(",b")
@@ -207,6 +215,7 @@ class _Cell:
     x1: float
     text: str
     bold: bool
+    mono: bool = False
 
 
 @dataclass
@@ -242,7 +251,8 @@ def _cut(words: list[dict]) -> _Line:
         if current:
             text = " ".join(w["text"] for w in current)
             bold = sum(_bold(w["fontname"]) for w in current) * 2 > len(current)
-            line.cells.append(_Cell(current[0]["x0"], current[-1]["x1"], text, bold))
+            mono = all(_mono(w["fontname"]) for w in current)
+            line.cells.append(_Cell(current[0]["x0"], current[-1]["x1"], text, bold, mono))
             current.clear()
         if leader:
             line.leaders = True
@@ -341,8 +351,8 @@ def _block(index: int, block: list[_Line]) -> Found | None:
     leaders = sum(ln.leaders for ln in multi)
     if leaders >= 2 and leaders * 2 >= len(multi):
         kind = "leaders"
-    elif len(multi) >= 3:
-        kind = "unruled"
+    elif len(multi) >= 3 and not all(c.mono for ln in multi for c in ln.cells):
+        kind = "unruled"  # (lines all in a monospaced font are code, laid out by hand)
     else:
         return None
     # Trailing one-cell lines are not part of the table.
