@@ -55,8 +55,9 @@ async def test_a_cited_row_is_shown_in_columns_under_their_names(assistant, tmp_
 
 
 def _text_lines(app) -> list[str]:  # noqa: ANN001
-    from tests.tui.helpers import shown
     from textual.widgets import Static
+
+    from tests.tui.helpers import shown
 
     return shown(app.screen.query_one("#source-chunk", Static)).split("\n")
 
