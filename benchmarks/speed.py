@@ -1,8 +1,8 @@
 """Speed (issue 6): cold start, warm answers, indexing, scale — each beside its reference.
 
-    python benchmarks/speed.py [--only cold,warm,lists,index,scale] [--runs 15]
+    python benchmarks/speed.py [--only cold,warm,lists,index,tables,scale] [--runs 15]
                                [--docs 1000] [--scale 200000] [--index-runs 1]
-                               [--rounds 5] [--profile 0]
+                               [--rounds 5] [--profile 0] [--table-rounds 3]
 
 Every figure is a ratio measured side by side in this one run on this machine:
 
@@ -17,6 +17,9 @@ Every figure is a ratio measured side by side in this one run on this machine:
 * indexing: ``assistant index`` over 1,000 text files against sentence-transformers
   encoding the same chunks alone; plus agreement of the two encoders on those chunks
   (cosine, and identical top-10 rankings for the 112 CISI queries);
+* tables: ``build`` of the benchmark corpus (list, answer-quality and tables fixtures, the
+  bundled page) into a new index (empty embedding cache) with PDF table extraction
+  against without it, rounds alternating (issue 14: ≤ 1.5×); reading the files alone too;
 * scale: 20,000 and 200,000-chunk synthetic indexes (real sentences and their real
   vectors, chunk vectors derived, see ``synthetic_index.py``): bytes per chunk, query
   p50/p95, which FAISS index was chosen and its Recall@10 against exact search.
@@ -27,6 +30,7 @@ Generated files live in ``.bench/speed`` (gitignored) and are reused across runs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -406,6 +410,61 @@ def indexing(n_docs: int, runs: int, fast) -> None:  # noqa: ANN001
     shutil.rmtree(index_dir)
 
 
+def table_indexing(rounds: int) -> None:
+    """Issue 14: indexing the benchmark corpus with table extraction against without it."""
+    from unittest import mock
+
+    from common import real_embedder
+    from make_quality_corpus import make_corpus
+    from tables import TABLES_DIR
+
+    import corpus.loaders.pdf
+    from corpus.loaders import load
+    from index.builder import build
+    from index.layout import IndexLayout
+
+    log("\n## Tables: indexing the benchmark corpus with table extraction vs without")
+    docs = make_corpus(report_corpus(), TABLES_DIR)  # + the tables fixtures
+    files = sorted(p for p in docs.iterdir() if p.suffix in (".pdf", ".html", ".md"))
+    pages = sum(len(load(f).pages) for f in files if f.suffix == ".pdf")
+    log(f"  {len(files)} documents ({sum(f.suffix == '.pdf' for f in files)} PDFs, "
+        f"{pages} pages), the list, answer-quality and tables fixtures and the bundled page")
+    emb = real_embedder()
+    off = mock.patch.object(corpus.loaders.pdf, "find_tables", lambda *a, **k: {})
+
+    def load_all() -> float:
+        t0 = time.perf_counter()
+        for f in files:
+            load(f)
+        return time.perf_counter() - t0
+
+    def index_all() -> tuple[float, int, int]:
+        layout = IndexLayout(Path(tempfile.mkdtemp(prefix="tables-", dir=WORK)))
+        t0 = time.perf_counter()
+        report = build(layout, emb, sources=[docs])  # a new index: an empty embedding cache
+        took = time.perf_counter() - t0
+        shutil.rmtree(layout.root)
+        return took, report.chunks, report.embedded
+
+    times: dict[bool, list[float]] = {True: [], False: []}
+    loads: dict[bool, list[float]] = {True: [], False: []}
+    for r in range(rounds):
+        for tables in ((False, True) if r % 2 == 0 else (True, False)):
+            with contextlib.nullcontext() if tables else off:
+                loads[tables].append(load_all())
+                took, chunks, embedded = index_all()
+            times[tables].append(took)
+            log(f"  round {r + 1}, tables {'on ' if tables else 'off'}: index {took:.1f} s "
+                f"({chunks} chunks, {embedded} texts embedded), reading alone "
+                f"{loads[tables][-1]:.2f} s")
+    on, off_t = statistics.median(times[True]), statistics.median(times[False])
+    lon, loff = statistics.median(loads[True]), statistics.median(loads[False])
+    log(f"  reading the files alone: {lon:.2f} s with tables vs {loff:.2f} s without "
+        f"({lon / loff:.2f}×)")
+    record("index the benchmark corpus, tables on vs off", f"{on:.1f} s", f"{off_t:.1f} s",
+           on / off_t, "≤ 1.5×", on / off_t <= 1.5)
+
+
 def _top10(docs: np.ndarray, q: np.ndarray) -> list[int]:
     return np.argsort(-(docs @ q), kind="stable")[:10].tolist()
 
@@ -567,13 +626,15 @@ def scale(sizes: list[int], fast) -> None:  # noqa: ANN001
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="cold,warm,lists,index,scale")
+    ap.add_argument("--only", default="cold,warm,lists,index,tables,scale")
     ap.add_argument("--runs", type=int, default=15, help="cold-start runs of each command")
     ap.add_argument("--docs", type=int, default=1000, help="text files to index")
     ap.add_argument("--index-runs", type=int, default=1)
     ap.add_argument("--scale", default="20000,200000")
     ap.add_argument("--rounds", type=int, default=5,
                     help="rounds of the list and fact questions (lists section)")
+    ap.add_argument("--table-rounds", type=int, default=3,
+                    help="tables section: rounds of indexing with and without tables")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="lists section: cProfile one more round, print the top N costs")
     args = ap.parse_args()
@@ -592,6 +653,8 @@ def main() -> int:
         list_answers(fast, args.rounds, args.profile)
     if "index" in only:
         indexing(args.docs, args.index_runs, fast)
+    if "tables" in only:
+        table_indexing(args.table_rounds)
     if "scale" in only:
         scale([int(s) for s in args.scale.split(",")], fast)
     log(f"\nload average {os.getloadavg()[0]:.1f} at end\n")

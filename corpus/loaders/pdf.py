@@ -20,10 +20,12 @@ from corpus.clean import (
 )
 from corpus.errors import UnreadableDocument
 from corpus.loaders.pdf_tables import (
+    MAX_TABLE_PAGE_CONTENT,
     Placed,
     PlacedPart,
     find_tables,
     mark_tables,
+    may_hold_table,
     place_tables,
     table_records,
 )
@@ -88,7 +90,7 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     if not pdf_pages:
         raise UnreadableDocument("not a readable PDF (no pages)")
 
-    sizes: list[int] = []
+    sizes: list[tuple[int, bool]] = []
     raw, errors = _page_texts(pdf_pages, budget, sizes)
     if errors == len(pdf_pages):
         raise UnreadableDocument("not a readable PDF (text extraction failed on every page)")
@@ -110,11 +112,19 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     return doc
 
 
-def _with_tables(data: bytes, raw: list[str], sizes: list[int], budget: Budget
+def _with_tables(data: bytes, raw: list[str], sizes: list[tuple[int, bool]], budget: Budget
                  ) -> tuple[list[str], tuple[list[Placed], list[list[PlacedPart]]] | None]:
     """Clean page texts with each table's rows as units (``corpus.loaders.pdf_tables``),
-    and where the tables went (None when there are none)."""
-    found = find_tables(data, len(raw), budget, sizes)
+    and where the tables went (None when there are none).
+
+    Only pages that may hold a table are searched (pdfplumber reads a page ten times
+    slower than pypdf): pages that draw lines, or whose text has dot leaders or runs of
+    short lines or lines of figures (see ``may_hold_table``).
+    """
+    pages = {i for i, text in enumerate(raw)
+             if i < len(sizes) and sizes[i][0] <= MAX_TABLE_PAGE_CONTENT
+             and (sizes[i][1] or may_hold_table(text))}
+    found = find_tables(data, len(raw), budget, pages) if pages else {}
     if found:
         marked, placed = mark_tables(raw, found)
         if placed:
@@ -135,17 +145,22 @@ def _contents_key(page: Any) -> tuple | None:
         return None
 
 
-def _content_size(page: Any) -> int:
-    """Bytes of decoded drawing instructions on a page (0 if they cannot be read here)."""
+_DRAWS_LINES = re.compile(rb"[\d.]\s+(?:re|l)\s")
+
+
+def _content(page: Any) -> tuple[int, bool]:
+    """Bytes of decoded drawing instructions on a page (0 if they cannot be read here),
+    and whether they draw lines or rectangles (a ruled table may be there)."""
     try:
         contents = page.get_contents()
-        return len(contents.get_data()) if contents is not None else 0
+        data = contents.get_data() if contents is not None else b""
     except Exception:  # noqa: BLE001 - extract_text will report the page as bad
-        return 0
+        return 0, False
+    return len(data), _DRAWS_LINES.search(data) is not None
 
 
 def _page_texts(pdf_pages: list[Any], budget: Budget,
-                sizes: list[int] | None = None) -> tuple[list[str], int]:
+                sizes: list[tuple[int, bool]] | None = None) -> tuple[list[str], int]:
     """Text of every page, and how many pages could not be read.
 
     Pages drawing the same content stream are read once (a small file can make every
@@ -156,7 +171,7 @@ def _page_texts(pdf_pages: list[Any], budget: Budget,
     raw: list[str] = []
     errors = 0
     done: dict[tuple, str] = {}
-    page_sizes: list[int] = []  # bytes of drawing instructions (0: read once before)
+    page_sizes: list[tuple[int, bool]] = []  # see _content ((0, True): read once before)
     total = len(pdf_pages)
     chars = 0
     for i, page in enumerate(pdf_pages):
@@ -170,10 +185,10 @@ def _page_texts(pdf_pages: list[Any], budget: Budget,
         if key and key in done:
             raw.append(done[key])
             chars += len(done[key])
-            page_sizes.append(0)
+            page_sizes.append((0, True))
             continue
-        size = _content_size(page)
-        page_sizes.append(size)
+        size, lines = _content(page)
+        page_sizes.append((size, lines))
         if size > MAX_PAGE_CONTENT:
             raise UnreadableDocument(
                 f"page {i + 1} has {size / 1e6:.0f} MB of drawing instructions, over the "

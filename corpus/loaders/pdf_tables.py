@@ -45,7 +45,8 @@ from corpus.tables import (
 )
 
 MAX_TABLE_PAGE_CONTENT = 2_000_000
-"""Pages with more bytes of drawing instructions are not searched for tables."""
+"""Pages with more bytes of drawing instructions are not searched for tables (pdfminer
+parses a page in one go, past the reading budget's checks)."""
 MAX_CELL_WORDS = 12
 """A column whose cells average more words than this is prose, not a table column."""
 _TOKEN = re.compile(r"\w+")
@@ -72,13 +73,29 @@ class Found:
 
 # -- finding tables with pdfplumber ----------------------------------------------------
 
+def may_hold_table(text: str) -> bool:
+    """Whether pypdf's text of a page may hold an unruled or dot-leader table: dot
+    leaders, or three lines in a row that are short (four words or fewer) or carry a
+    figure in ten words or fewer. Full-width prose has none of these."""
+    if _LEADER.search(text):
+        return True
+    run = 0
+    for line in text.split("\n"):
+        words = line.split()
+        rowish = bool(words) and (len(words) <= 4 or (
+            len(words) <= 10 and any(any(ch.isdigit() for ch in w) for w in words)))
+        run = run + 1 if rowish else 0
+        if run >= 3:
+            return True
+    return False
+
+
 def find_tables(data: bytes, n_pages: int, budget: Budget,
-                sizes: list[int] | None = None) -> dict[int, list[Found]]:
+                pages: set[int] | None = None) -> dict[int, list[Found]]:
     """Tables found on each page (0-based page index → tables, top to bottom).
 
     Never raises for a page it cannot read (that page has no tables); a file pdfplumber
-    cannot open has none at all. ``sizes``: bytes of drawing instructions per page
-    (pages over ``MAX_TABLE_PAGE_CONTENT`` are skipped).
+    cannot open has none at all. ``pages``: the pages to search (default all).
     """
     try:
         import pdfplumber
@@ -92,12 +109,12 @@ def find_tables(data: bytes, n_pages: int, budget: Budget,
     except Exception:  # noqa: BLE001 - pypdf read it; tables are a bonus
         return {}
     try:
-        pages = pdf.pages
-        for i in range(min(n_pages, len(pages))):
-            budget.check(f"tables on page {i + 1} of {n_pages}")
-            if sizes and i < len(sizes) and sizes[i] > MAX_TABLE_PAGE_CONTENT:
+        pdf_pages = pdf.pages
+        for i in range(min(n_pages, len(pdf_pages))):
+            if pages is not None and i not in pages:
                 continue
-            page = pages[i]
+            budget.check(f"tables on page {i + 1} of {n_pages}")
+            page = pdf_pages[i]
             try:
                 found = _page_tables(page, i)
             except (UnreadableDocument, LoadCancelled):
