@@ -51,7 +51,11 @@ MAX_CELL_WORDS = 12
 """A column whose cells average more words than this is prose, not a table column."""
 _TOKEN = re.compile(r"\w+")
 _LEADER = re.compile(r"(?:\s?[.·…]){4,}\s?|_{4,}")
-_MARK = "\ue0f0"  # placeholder lines: _MARK + one private-use letter per table part
+_MARK = "\ue0f0"  # placeholder lines: _MARK, one private-use letter per table part, _MARK
+MAX_PARTS = 6_000
+"""Most table parts placed in one document (each needs a private-use letter)."""
+MAX_PAGE_LINES = 4_000
+"""Pages with more lines of text are not matched with tables (matching is quadratic)."""
 
 
 @dataclass
@@ -556,7 +560,8 @@ def mark_tables(raw: list[str], found: dict[int, list[Found]]
     (no body row), keeps its lines.
     """
     by_page = {page: _page_parts(page, raw[page].split("\n"), f)
-               for page, f in sorted(found.items()) if page < len(raw)}
+               for page, f in sorted(found.items())
+               if page < len(raw) and raw[page].count("\n") < MAX_PAGE_LINES}
     groups: list[list[_Part]] = []
     for page in sorted(by_page):
         parts = by_page[page]
@@ -578,7 +583,7 @@ def mark_tables(raw: list[str], found: dict[int, list[Found]]
             bold.extend(p.found.bold)
             p.rows = range(begin, len(rows))
         tt = build_table(rows, caption=group[0].caption, bold=bold)
-        if tt is not None:
+        if tt is not None and sum(len(t.parts) for t in placed) + len(group) <= MAX_PARTS:
             placed.append(Placed(tt, group))
     texts = list(raw)
     n = 0
@@ -590,7 +595,7 @@ def mark_tables(raw: list[str], found: dict[int, list[Found]]
         out: list[str] = []
         pos = 0
         for p in sorted(kept, key=lambda p: p.start):
-            p.mark = _MARK + chr(0xE100 + n)
+            p.mark = _MARK + chr(0xE100 + n) + _MARK
             n += 1
             out.extend(lines[pos: p.start])
             out.extend(["", p.mark, ""])
@@ -598,6 +603,15 @@ def mark_tables(raw: list[str], found: dict[int, list[Found]]
         out.extend(lines[pos:])
         texts[page] = "\n".join(out)
     return texts, placed
+
+
+def _find_mark(text: str, mark: str) -> int:
+    """Where the placeholder line ``mark`` is in ``text`` (-1: not there)."""
+    at = text.find(mark)
+    while at >= 0 and not ((at == 0 or text[at - 1] == "\n") and (
+            at + len(mark) == len(text) or text[at + len(mark)] == "\n")):
+        at = text.find(mark, at + 1)
+    return at
 
 
 def place_tables(texts: list[str], placed: list[Placed]
@@ -611,7 +625,7 @@ def place_tables(texts: list[str], placed: list[Placed]
     items = []
     for i, t in enumerate(placed):
         for k, p in enumerate(t.parts):
-            at = texts[p.page].find(p.mark)
+            at = _find_mark(texts[p.page], p.mark)
             if at < 0:
                 return None
             items.append((p.page, at, i, k))
@@ -620,7 +634,7 @@ def place_tables(texts: list[str], placed: list[Placed]
     for page, _, i, k in sorted(items):
         t, p = placed[i], placed[i].parts[k]
         text = texts[page]
-        at = text.find(p.mark)
+        at = _find_mark(text, p.mark)
         body, rows = place_table(t.table, at, part=p.rows, caption=k == 0)
         texts[page] = text[:at] + body + text[at + len(p.mark):]
         where[i][k] = PlacedPart(page, at, at + len(body), rows)
