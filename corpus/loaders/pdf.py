@@ -19,16 +19,8 @@ from corpus.clean import (
     prettify_stem,
 )
 from corpus.errors import UnreadableDocument
-from corpus.loaders.pdf_tables import (
-    MAX_TABLE_PAGE_CONTENT,
-    Placed,
-    PlacedPart,
-    find_tables,
-    mark_tables,
-    may_hold_table,
-    place_tables,
-    table_records,
-)
+from corpus.loaders.pdf_placing import Placed, PlacedPart, mark_tables, place_tables, table_records
+from corpus.loaders.pdf_tables import MAX_TABLE_PAGE_CONTENT, find_tables, may_hold_table
 from corpus.records import Document, Heading, Page
 from corpus.tables import caption_headings
 
