@@ -5,8 +5,11 @@ Mutuals surveyed 21; Share in a partnership 71%; ...", see ``corpus.tables``). A
 question about one of them ("What share of dental care mutuals in the South West were
 in a partnership?") *names the row*: every term of the row's key cells ("Dental care",
 "South West") is in the question, and so is at least ``column_share`` of the terms of
-one of its other columns' names ("Share in a partnership"). Such a row answers the
-question, cited with the table's caption and the row's own page.
+one of its other columns' names ("Share in a partnership"), weighted by idf, a year
+asked for being one the column has. Such a row answers the question, cited with the
+table's caption and the row's own page (``row_answer``). A row the question points at
+(it names a key cell) without naming it is not cited by any answer (``screen``): the
+question asks for a row or a column the table does not have.
 
 The general evidence score (``assistant.answer``) cannot tell the rows of one table
 apart: it measures what the question asks beyond the top passages' topic, and rows of one
@@ -35,8 +38,9 @@ class RowParams:
     """When a question names a table row.
 
     Attributes:
-        column_share: the share of a value column's name terms the question must hold
-            (0: naming the row's key is enough).
+        column_share: the share of a value column's name terms the question must hold,
+            weighted by idf (0: any one of them); chosen on the tuning half of
+            ``benchmarks/tables.py``.
         max_rows: most rows an answer cites (a question naming two rows gets both).
         margin: rows within this cosine of the best one are cited too.
     """
