@@ -30,7 +30,7 @@ from assistant.retrieve import (
     to_passages,
 )
 from assistant.shapes import QuestionShape, classify
-from assistant.table_rows import RowParams, row_answer, screen
+from assistant.table_rows import RowParams, prose_only, row_answer
 from corpus.chunking import ChunkingParams
 from index.builder import BuildReport, ProgressFn, build, status
 from index.embedder import Embedder, ModelUnavailable
@@ -252,10 +252,9 @@ class Assistant:
             rows = None if shape.about_document else self.row_params
             answer = row_answer(snap, question, qv, passages, rows) if rows else None
             if answer is None:
-                answer = compose(snap, question, qv, passages, stored, [h.row for h in hits],
-                                 self._answer_params(), shape)
-                if rows:
-                    answer = screen(answer, snap, question, rows)
+                answer = compose(snap, question, qv, passages,
+                                 prose_only(snap, stored) if rows else stored,
+                                 [h.row for h in hits], self._answer_params(), shape)
             if answer.abstained and shape.about_document:
                 answer = record_answer(snap, question, passages, answer) or answer
         if answer.abstained:

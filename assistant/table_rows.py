@@ -7,9 +7,8 @@ in a partnership?") *names the row*: every term of the row's key cells ("Dental 
 "South West") is in the question, and so is at least ``column_share`` of the terms of
 one of its other columns' names ("Share in a partnership"), weighted by idf, a year
 asked for being one the column has. Such a row answers the question, cited with the
-table's caption and the row's own page (``row_answer``). A row the question points at
-(it names a key cell) without naming it is not cited by any answer (``screen``): the
-question asks for a row or a column the table does not have.
+table's caption and the row's own page (``row_answer``). Other questions are answered
+from prose only (``prose_only``): a row that a question does not name does not answer it.
 
 The general evidence score (``assistant.answer``) cannot tell the rows of one table
 apart: it measures what the question asks beyond the top passages' topic, and rows of one
@@ -31,6 +30,7 @@ from assistant.records import Answer, Passage
 from corpus.records import Table, TableRow
 from index.bm25 import tokenize
 from index.reader import IndexSnapshot
+from index.store import StoredChunk
 
 
 @dataclass(frozen=True)
@@ -164,49 +164,38 @@ def row_answer(snap: IndexSnapshot, question: str, query_vec: np.ndarray,
     return answer
 
 
-def screen(answer: Answer, snap: IndexSnapshot, question: str, params: RowParams) -> Answer:
-    """``answer`` without the table rows it cites that the question points at but does not
-    name: it names one of their key cells, not the row with a column it has ("What was
-    Castle Lane Mutual's turnover?" against a row of Castle Lane's staff numbers; "the
-    home care contract of Eastbrook Council" against Eastbrook's day services row). An
-    answer left without sentences abstains."""
-    if answer.abstained or not answer.citations:
-        return answer
-    terms = set(tokenize(question))
-    by_start = {(r.doc_id, r.row.start): r for r in _rows(snap)}
-    bad: set[int] = set()
-    for c in answer.citations:
-        r = _cited_row(snap, c, by_start)
-        if r is None:
+def prose_only(snap: IndexSnapshot, stored: dict[int, StoredChunk]) -> dict[int, StoredChunk]:
+    """The chunks without their table rows as sentences, for answers made of prose.
+
+    A row answers only a question that names it (``row_answer``): otherwise a row whose
+    words overlap the question ("Eastbrook Food Bank Network: Joint service Emergency
+    food parcels" for "What innovation came from working with the food bank network?")
+    would crowd out the sentence that answers, and a row the question points at without
+    naming ("What was Castle Lane Mutual's turnover?" against a row of its staff numbers)
+    would answer what it does not hold. The chunks' texts stay whole.
+    """
+    starts = _row_starts(snap)
+    if not starts:
+        return stored
+    out = {}
+    for row, sc in stored.items():
+        keep = [i for i, s in enumerate(sc.chunk.sentences)
+                if (sc.chunk.doc_id, s.start) not in starts]
+        if len(keep) == len(sc.chunk.sentences):
+            out[row] = sc
             continue
-        cells = [frozenset(tokenize(x)) for x in r.row.cells[: r.table.key_columns]]
-        points = any(x and x <= terms for x in cells)
-        match = _column_match(r, terms, _idf(snap, set().union(*r.columns)))
-        named = r.key <= terms and 0 < match >= params.column_share
-        if points and not named:
-            bad.add(c.n)
-    if not bad:
-        return answer
-    kept = [s for s in answer.sentences if s.citation not in bad]
-    if not kept:
-        answer.sentences = []
-        answer.citations = []
-        answer.abstained = True
-        answer.reason = "the table row the question names does not have the value asked for"
-        return answer
-    renumber = {c.n: i for i, c in enumerate(
-        (c for c in answer.citations if c.n not in bad), start=1)}
-    answer.citations = [replace(c, n=renumber[c.n]) for c in answer.citations
-                        if c.n not in bad]
-    answer.sentences = [replace(s, citation=renumber[s.citation]) for s in kept]
-    return answer
+        chunk = replace(sc.chunk, sentences=[sc.chunk.sentences[i] for i in keep])
+        out[row] = StoredChunk(sc.row, chunk, [sc.sentence_rows[i] for i in keep])
+    return out
 
 
-def _cited_row(snap: IndexSnapshot, c, by_start: dict) -> _Row | None:  # noqa: ANN001
-    """The table row a citation quotes, if it quotes one."""
-    sc = snap.store.chunks([r]) if (r := snap.store.chunk_row(c.chunk_id)) is not None else {}
-    for stored in sc.values():
-        at = stored.chunk.text.find(c.quote)
-        if at >= 0:
-            return by_start.get((c.doc_id, stored.chunk.start + at))
-    return None
+_STARTS: weakref.WeakKeyDictionary[IndexSnapshot, set[tuple[str, int]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _row_starts(snap: IndexSnapshot) -> set[tuple[str, int]]:
+    """(doc_id, start) of every table row of the index (once per snapshot)."""
+    if snap not in _STARTS:
+        _STARTS[snap] = {(doc.doc_id, r.start) for doc in snap.documents_by_id.values()
+                         for t in doc.tables for r in t.rows}
+    return _STARTS[snap]

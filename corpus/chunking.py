@@ -213,12 +213,14 @@ def section_at(headings: list[Heading], title: str, offset: int) -> list[str]:
 
 
 def _segments(doc: Document, text: str) -> Iterator[tuple[int, int, list[str]]]:
-    offsets, _ = section_paths(doc.headings)
-    edges = [e for t in doc.tables for e in (t.start, t.end)]
-    bounds = [0] + [o for o in offsets + edges if 0 < o < len(text)] + [len(text)]
+    """Sections of the text and their heading paths. A table's caption (a heading with an
+    end) does not start a section: its rows stay in the chunks of the section around it,
+    each row a sentence that the caption covers (``Document.section_at``)."""
+    offsets, _ = section_paths([h for h in doc.headings if h.end is None])
+    bounds = [0] + [o for o in offsets if 0 < o < len(text)] + [len(text)]
     bounds = sorted(set(bounds))
     for a, b in zip(bounds, bounds[1:], strict=False):
-        yield a, b, section_at(doc.headings, doc.title, a)
+        yield a, b, section_at([h for h in doc.headings if h.end is None], doc.title, a)
 
 
 def _units(doc: Document) -> list[tuple[int, int]]:
@@ -253,10 +255,9 @@ def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[
     text = doc.text
     page_starts = doc.page_starts()
     units = _units(doc)
-    tables = [(t.start, t.end) for t in doc.tables]
 
-    # 1. sentences per section, 2. merge tiny sections forward (a table stays apart).
-    sections: list[tuple[list[str], list[tuple[int, int]], bool]] = []
+    # 1. sentences per section, 2. merge tiny sections forward.
+    sections: list[tuple[list[str], list[tuple[int, int]]]] = []
     titles = {h.offset: h.title.strip() for h in doc.headings}
     for a, b, path in _segments(doc, text):
         sents: list[tuple[int, int]] = []
@@ -264,18 +265,17 @@ def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[
             sents.extend(_split_long(text, span, params.max_tokens))
         if not sents:
             continue
-        in_table = any(s <= a < e for s, e in tables)
-        if sections and not in_table and not sections[-1][2]:
-            prev_path, prev_sents, _ = sections[-1]
+        if sections:
+            prev_path, prev_sents = sections[-1]
             prev_tokens = estimate_tokens(text[prev_sents[0][0] : prev_sents[-1][1]])
             tokens = estimate_tokens(text[sents[0][0] : sents[-1][1]])
             if prev_tokens < params.min_tokens and prev_tokens + tokens <= params.max_tokens:
-                sections[-1] = (prev_path, prev_sents + sents, False)
+                sections[-1] = (prev_path, prev_sents + sents)
                 continue
-        sections.append((path, sents, in_table))
+        sections.append((path, sents))
 
     chunks: list[Chunk] = []
-    for path, sents, _ in sections:
+    for path, sents in sections:
         for group in _group(text, sents, params):
             start, end = group[0][0], group[-1][1]
             chunk_text = text[start:end]
