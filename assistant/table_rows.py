@@ -165,7 +165,8 @@ def row_answer(snap: IndexSnapshot, question: str, query_vec: np.ndarray,
 
 
 def prose_only(snap: IndexSnapshot, stored: dict[int, StoredChunk]) -> dict[int, StoredChunk]:
-    """The chunks without their table rows as sentences, for answers made of prose.
+    """The chunks without their table rows and captions as sentences, for answers made of
+    prose.
 
     A row answers only a question that names it (``row_answer``): otherwise a row whose
     words overlap the question ("Eastbrook Food Bank Network: Joint service Emergency
@@ -194,8 +195,13 @@ _STARTS: weakref.WeakKeyDictionary[IndexSnapshot, set[tuple[str, int]]] = (
 
 
 def _row_starts(snap: IndexSnapshot) -> set[tuple[str, int]]:
-    """(doc_id, start) of every table row of the index (once per snapshot)."""
+    """(doc_id, start) of every table row and caption of the index (once per snapshot)."""
     if snap not in _STARTS:
-        _STARTS[snap] = {(doc.doc_id, r.start) for doc in snap.documents_by_id.values()
-                         for t in doc.tables for r in t.rows}
+        starts = set()
+        for doc in snap.documents_by_id.values():
+            for t in doc.tables:
+                starts.update((doc.doc_id, r.start) for r in t.rows)
+                if t.caption:  # a caption is a heading, never an answer
+                    starts.add((doc.doc_id, t.start))
+        _STARTS[snap] = starts
     return _STARTS[snap]
