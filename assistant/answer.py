@@ -263,7 +263,7 @@ def heading_cosines(
         return earlier[(doc_id, ordinal)]
 
     paths: list[list[tuple[str, int]]] = []
-    headings: dict[str, list[tuple[int, int]]] = {}  # doc_id -> its (level, offset)
+    headings: dict[str, list[tuple[int, int, int | None]]] = {}  # doc_id -> (level, offset, end)
     for sc, i in meta:
         doc = snap.documents_by_id[sc.chunk.doc_id]
         if doc.doc_id not in headings:
@@ -292,22 +292,24 @@ def heading_cosines(
     return [by_row[heading_rows[p[-1]]] if p else 0.0 for p in paths]
 
 
-def _section_headings(doc) -> list[tuple[int, int]]:  # noqa: ANN001
-    """(level, offset) of the document's headings in offset order, its title excluded."""
+def _section_headings(doc) -> list[tuple[int, int, int | None]]:  # noqa: ANN001
+    """(level, offset, end) of the document's headings in offset order, its title
+    excluded (``end``: where a table caption's section ends, else None)."""
     title = doc.title.lower()
-    return [(h.level, h.offset) for h in sorted(doc.headings, key=lambda h: h.offset)
+    return [(h.level, h.offset, h.end) for h in sorted(doc.headings, key=lambda h: h.offset)
             if h.title.strip().lower() not in title]
 
 
-def _heading_path(doc_id: str, headings: list[tuple[int, int]],
+def _heading_path(doc_id: str, headings: list[tuple[int, int, int | None]],
                   offset: int) -> list[tuple[str, int]]:
     """(doc_id, heading offset) of the headings in force at ``offset``."""
     path: dict[int, int] = {}  # level -> offset
-    for level, start in headings:
+    for level, start, end in headings:
         if start > offset:
             break
         path = {lv: o for lv, o in path.items() if lv < level}
-        path[level] = start
+        if end is None or offset < end:
+            path[level] = start
     return [(doc_id, o) for o in path.values()]
 
 

@@ -206,6 +206,8 @@ def aspect_sections(doc: DocumentRow, aspect: str | None, actors: tuple[str, ...
                                   or _heading_key(heads[j].title) == key):
             j += 1
         end = heads[j].offset if j < len(heads) else 1 << 60
+        if h.end is not None:  # a table's caption covers its rows only
+            end = min(end, h.end)
         out.append((h.offset, end, [h.title]))
         i = j
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from assistant.retrieve import (
     to_passages,
 )
 from assistant.shapes import QuestionShape, classify
+from assistant.table_rows import RowParams, prose_only, row_answer
 from corpus.chunking import ChunkingParams
 from index.builder import build, status
 from index.embedder import Embedder, ModelUnavailable
@@ -58,6 +59,22 @@ class ChunkView:
     text: str
     previous_id: str | None
     next_id: str | None
+    tables: list[TableView] = field(default_factory=list)
+    """The table rows in ``text`` (to show them in columns)."""
+
+
+@dataclass(frozen=True)
+class TableView:
+    """The rows of one table found in a chunk's text.
+
+    Attributes:
+        columns: the table's column names ("" when unnamed).
+        rows: (start, end, cells) of each row: its unit's span in the chunk's text, and
+            its cells.
+    """
+
+    columns: tuple[str, ...]
+    rows: list[tuple[int, int, tuple[str, ...]]]
 
 
 class Assistant:
@@ -73,6 +90,8 @@ class Assistant:
         self._current_file = str(self.layout.root / "CURRENT")
         self._snap_seen: tuple | None = None  # the CURRENT file _snap was opened from
         self.list_params = ListParams()
+        self.row_params: RowParams | None = RowParams()
+        """How questions naming a table row are answered (None: as any other question)."""
         self.on_notice: Callable[[str], None] | None = None
         """Told, in one line, of slow one-off work about to start (preparing the model)."""
 
@@ -246,8 +265,13 @@ class Assistant:
             answer = compose_list(snap, question, shape, qv, hits, stored, passages, k,
                                   self.list_params)
         else:
-            answer = compose(snap, question, qv, passages, stored, [h.row for h in hits],
-                             self._answer_params(), shape)
+            # A question naming a table row is answered by that row (assistant.table_rows).
+            rows = None if shape.about_document else self.row_params
+            answer = row_answer(snap, question, qv, passages, rows) if rows else None
+            if answer is None:
+                answer = compose(snap, question, qv, passages,
+                                 prose_only(snap, stored) if rows else stored,
+                                 [h.row for h in hits], self._answer_params(), shape)
             if answer.abstained and shape.about_document:
                 answer = record_answer(snap, question, passages, answer) or answer
         if answer.abstained:
@@ -303,6 +327,9 @@ class Assistant:
             section=c.section, text=c.text,
             previous_id=f"{c.doc_id}:{c.ordinal - 1}" if prev_row is not None else None,
             next_id=f"{c.doc_id}:{c.ordinal + 1}" if next_row is not None else None,
+            tables=[TableView(t.columns, rows) for t in doc.tables if (rows := [
+                (r.start - c.start, r.end - c.start, r.cells) for r in t.rows
+                if c.start <= r.start and r.end <= c.end])],
         )
 
     # -- maintenance -----------------------------------------------------------------

@@ -67,16 +67,62 @@ def render_pdf(spec: dict, path: Path) -> Path:
                 pdf.multi_cell(0, 6, block["p"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                 pdf.ln(3)
             elif "table" in block:
-                pdf.set_font("Helvetica", "", 10)
-                with pdf.table(line_height=6) as table:
-                    for cells in block["table"]:
-                        row = table.row()
-                        for cell in cells:
-                            row.cell(str(cell))
-                pdf.ln(4)
+                _table(pdf, block["table"])
+            elif "leaders" in block:
+                _leaders(pdf, block["leaders"])
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path
+
+
+def _caption(pdf, caption: str | None) -> None:  # noqa: ANN001 - an FPDF
+    from fpdf.enums import XPos, YPos
+
+    if caption:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 6, caption, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+
+
+def _table(pdf, spec) -> None:  # noqa: ANN001 - an FPDF and a list of rows or a mapping
+    """A table: a list of rows, or a mapping with ``rows`` and optional ``caption``,
+    ``borders: none`` (unruled), ``repeat_header: false`` (header on the first page
+    only), ``header_rows`` (merged header cells), ``col_widths``. A cell is text or a
+    mapping ``{text, colspan, rowspan}``."""
+    opts = spec if isinstance(spec, dict) else {"rows": spec}
+    _caption(pdf, opts.get("caption"))
+    pdf.set_font("Helvetica", "", 10)
+    kwargs = {}
+    if isinstance(spec, dict):  # the quality corpus's plain tables render as they did
+        kwargs = {"text_align": "LEFT",
+                  "repeat_headings": 1 if opts.get("repeat_header", True) else 0,
+                  "num_heading_rows": opts.get("header_rows", 1)}
+        if opts.get("borders") == "none":
+            kwargs["borders_layout"] = "NONE"
+        if opts.get("col_widths"):
+            kwargs["col_widths"] = tuple(opts["col_widths"])
+    with pdf.table(line_height=6, **kwargs) as table:
+        for cells in opts["rows"]:
+            row = table.row()
+            for cell in cells:
+                if isinstance(cell, dict):
+                    row.cell(str(cell["text"]), colspan=cell.get("colspan", 1),
+                             rowspan=cell.get("rowspan", 1))
+                else:
+                    row.cell(str(cell))
+    pdf.ln(4)
+
+
+def _leaders(pdf, spec: dict) -> None:  # noqa: ANN001 - an FPDF
+    """Rows laid out with dot leaders, as cost tables are: label ..... working ..... total."""
+    from fpdf.enums import XPos, YPos
+
+    _caption(pdf, spec.get("caption"))
+    pdf.set_font("Helvetica", "", 10)
+    for label, working, total in spec["rows"]:
+        pdf.cell(0, 6, f"{label} ........ {working} ........ {total}",
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
 
 
 def make_corpus(out: Path, source: Path = QUALITY_DIR) -> Path:

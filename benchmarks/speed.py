@@ -1,8 +1,8 @@
 """Speed (issue 6): cold start, warm answers, indexing, scale — each beside its reference.
 
-    python benchmarks/speed.py [--only cold,warm,lists,index,scale] [--runs 15]
+    python benchmarks/speed.py [--only cold,warm,lists,index,tables,scale] [--runs 15]
                                [--docs 1000] [--scale 200000] [--index-runs 1]
-                               [--rounds 5] [--profile 0]
+                               [--rounds 5] [--profile 0] [--table-rounds 3]
 
 Every figure is a ratio measured side by side in this one run on this machine:
 
@@ -17,6 +17,11 @@ Every figure is a ratio measured side by side in this one run on this machine:
 * indexing: ``assistant index`` over 1,000 text files against sentence-transformers
   encoding the same chunks alone; plus agreement of the two encoders on those chunks
   (cosine, and identical top-10 rankings for the 112 CISI queries);
+* tables: ``build`` of the benchmark corpus (list, answer-quality and tables fixtures, the
+  bundled page) into a new index (empty embedding cache) with PDF table extraction
+  against without it, in rounds of one build each, alternating which goes first: the
+  median of the rounds' CPU-time ratios (issue 14: ≤ 1.5×), the wall-time ratio and
+  reading the files alone beside it;
 * scale: 20,000 and 200,000-chunk synthetic indexes (real sentences and their real
   vectors, chunk vectors derived, see ``synthetic_index.py``): bytes per chunk, query
   p50/p95, which FAISS index was chosen and its Recall@10 against exact search.
@@ -27,6 +32,7 @@ Generated files live in ``.bench/speed`` (gitignored) and are reused across runs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -406,6 +412,67 @@ def indexing(n_docs: int, runs: int, fast) -> None:  # noqa: ANN001
     shutil.rmtree(index_dir)
 
 
+def table_indexing(rounds: int) -> None:
+    """Issue 14: indexing the benchmark corpus with table extraction against without it."""
+    from unittest import mock
+
+    from common import real_embedder
+    from make_quality_corpus import make_corpus
+    from tables import TABLES_DIR
+
+    import corpus.loaders.pdf
+    from corpus.loaders import load
+    from index.builder import build
+    from index.layout import IndexLayout
+
+    log("\n## Tables: indexing the benchmark corpus with table extraction vs without")
+    docs = make_corpus(report_corpus(), TABLES_DIR)  # + the tables fixtures
+    files = sorted(p for p in docs.iterdir() if p.suffix in (".pdf", ".html", ".md"))
+    pages = sum(len(load(f).pages) for f in files if f.suffix == ".pdf")
+    log(f"  {len(files)} documents ({sum(f.suffix == '.pdf' for f in files)} PDFs, "
+        f"{pages} pages), the list, answer-quality and tables fixtures and the bundled page")
+    emb = real_embedder()
+    off = mock.patch.object(corpus.loaders.pdf, "find_tables", lambda *a, **k: {})
+
+    def load_all() -> float:
+        t0 = time.perf_counter()
+        for f in files:
+            load(f)
+        return time.perf_counter() - t0
+
+    def index_all() -> tuple[float, float, int, int]:
+        layout = IndexLayout(Path(tempfile.mkdtemp(prefix="tables-", dir=WORK)))
+        t0, c0 = time.perf_counter(), time.process_time()
+        report = build(layout, emb, sources=[docs])  # a new index: an empty embedding cache
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
+        shutil.rmtree(layout.root)
+        return took, cpu, report.chunks, report.embedded
+
+    # Rounds alternate which goes first; each round's two builds run back to back, so
+    # their ratio is compared (the machine is shared: CPU time says more than wall time).
+    wall: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    loads: dict[bool, list[float]] = {True: [], False: []}
+    for r in range(rounds):
+        for tables in ((False, True) if r % 2 == 0 else (True, False)):
+            with contextlib.nullcontext() if tables else off:
+                loads[tables].append(load_all())
+                took, used, chunks, embedded = index_all()
+            wall[tables].append(took)
+            cpu[tables].append(used)
+            log(f"  round {r + 1}, tables {'on ' if tables else 'off'}: index {took:.1f} s "
+                f"wall, {used:.1f} s CPU ({chunks} chunks, {embedded} texts embedded); "
+                f"reading alone {loads[tables][-1]:.2f} s")
+    ratio_cpu = statistics.median(a / b for a, b in zip(cpu[True], cpu[False], strict=True))
+    ratio_wall = statistics.median(a / b for a, b in zip(wall[True], wall[False], strict=True))
+    lon, loff = statistics.median(loads[True]), statistics.median(loads[False])
+    log(f"  reading the files alone: {lon:.2f} s with tables vs {loff:.2f} s without; "
+        f"wall-time ratio of the builds (median of rounds) {ratio_wall:.2f}×")
+    record("index the benchmark corpus, tables on vs off (CPU)",
+           f"{statistics.median(cpu[True]):.1f} s", f"{statistics.median(cpu[False]):.1f} s",
+           ratio_cpu, "≤ 1.5×", ratio_cpu <= 1.5)
+
+
 def _top10(docs: np.ndarray, q: np.ndarray) -> list[int]:
     return np.argsort(-(docs @ q), kind="stable")[:10].tolist()
 
@@ -567,13 +634,15 @@ def scale(sizes: list[int], fast) -> None:  # noqa: ANN001
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="cold,warm,lists,index,scale")
+    ap.add_argument("--only", default="cold,warm,lists,index,tables,scale")
     ap.add_argument("--runs", type=int, default=15, help="cold-start runs of each command")
     ap.add_argument("--docs", type=int, default=1000, help="text files to index")
     ap.add_argument("--index-runs", type=int, default=1)
     ap.add_argument("--scale", default="20000,200000")
     ap.add_argument("--rounds", type=int, default=5,
                     help="rounds of the list and fact questions (lists section)")
+    ap.add_argument("--table-rounds", type=int, default=5,
+                    help="tables section: rounds of indexing with and without tables")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="lists section: cProfile one more round, print the top N costs")
     args = ap.parse_args()
@@ -592,6 +661,8 @@ def main() -> int:
         list_answers(fast, args.rounds, args.profile)
     if "index" in only:
         indexing(args.docs, args.index_runs, fast)
+    if "tables" in only:
+        table_indexing(args.table_rounds)
     if "scale" in only:
         scale([int(s) for s in args.scale.split(",")], fast)
     log(f"\nload average {os.getloadavg()[0]:.1f} at end\n")

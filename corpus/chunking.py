@@ -18,7 +18,8 @@ from corpus.records import Chunk, Document, Heading, Sentence
 #: Bump when loading, cleaning or chunking code changes what text or sentences come out:
 #: the next ``assistant index`` then re-cuts every file (the embedding cache keeps
 #: unchanged text free), instead of keeping sentences cut by the old code.
-TEXT_VERSION = 3
+#: 4: tables as rows that name their columns (issue 14).
+TEXT_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -170,14 +171,34 @@ def _split_long(text: str, span: tuple[int, int], max_tokens: int) -> list[tuple
 
 
 def section_paths(headings: list[Heading]) -> tuple[list[int], list[list[str]]]:
-    """Offsets where the section path changes and the path from each offset on."""
-    offsets, paths, stack = [], [], []  # type: ignore[var-annotated]
-    for h in sorted(headings, key=lambda h: h.offset):
-        while stack and stack[-1].level >= h.level:
-            stack.pop()
-        stack.append(h)
-        offsets.append(h.offset)
-        paths.append([x.title for x in stack])
+    """Offsets where the section path changes and the path from each offset on.
+
+    A heading with an ``end`` (a table's caption) leaves the path at its end.
+    """
+    events: list[tuple[int, int, Heading]] = []  # (offset, 0 close / 1 open, heading)
+    for h in headings:
+        events.append((h.offset, 1, h))
+        if h.end is not None and h.end > h.offset:
+            events.append((h.end, 0, h))
+    events.sort(key=lambda e: (e[0], e[1]))
+    offsets: list[int] = []
+    paths: list[list[str]] = []
+    stack: list[Heading] = []
+    for offset, opens, h in events:
+        if opens:
+            while stack and stack[-1].level >= h.level:
+                stack.pop()
+            stack.append(h)
+        elif any(x is h for x in stack):
+            stack = [x for x in stack if x is not h]
+        else:
+            continue  # closed already by a heading at its level
+        path = [x.title for x in stack]
+        if offsets and offsets[-1] == offset:
+            paths[-1] = path
+        else:
+            offsets.append(offset)
+            paths.append(path)
     return offsets, paths
 
 
@@ -192,11 +213,40 @@ def section_at(headings: list[Heading], title: str, offset: int) -> list[str]:
 
 
 def _segments(doc: Document, text: str) -> Iterator[tuple[int, int, list[str]]]:
-    offsets, _ = section_paths(doc.headings)
+    """Sections of the text and their heading paths. A table's caption (a heading with an
+    end) does not start a section: its rows stay in the chunks of the section around it,
+    each row a sentence that the caption covers (``Document.section_at``)."""
+    offsets, _ = section_paths([h for h in doc.headings if h.end is None])
     bounds = [0] + [o for o in offsets if 0 < o < len(text)] + [len(text)]
     bounds = sorted(set(bounds))
     for a, b in zip(bounds, bounds[1:], strict=False):
-        yield a, b, section_at(doc.headings, doc.title, a)
+        yield a, b, section_at([h for h in doc.headings if h.end is None], doc.title, a)
+
+
+def _units(doc: Document) -> list[tuple[int, int]]:
+    """Spans that are one sentence whatever their punctuation: table captions and rows."""
+    spans = []
+    for t in doc.tables:
+        if t.caption and t.rows and t.start < t.rows[0].start:
+            spans.append((t.start, t.start + len(t.caption)))
+        spans.extend((r.start, r.end) for r in t.rows)
+    return sorted(spans)
+
+
+def _sentences(text: str, a: int, b: int, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences of text[a:b]: table units as they are, the rest split as prose."""
+    i = bisect.bisect_left(units, (a, a))
+    out: list[tuple[int, int]] = []
+    pos = a
+    while i < len(units) and units[i][0] < b:
+        s, e = units[i]
+        if s >= pos:
+            out.extend(split_sentences(text, pos, s))
+            out.append((s, min(e, b)))
+            pos = min(e, b)
+        i += 1
+    out.extend(split_sentences(text, pos, b))
+    return out
 
 
 def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[Chunk]:
@@ -204,13 +254,14 @@ def chunk_document(doc: Document, params: ChunkingParams | None = None) -> list[
     params = params or ChunkingParams()
     text = doc.text
     page_starts = doc.page_starts()
+    units = _units(doc)
 
     # 1. sentences per section, 2. merge tiny sections forward.
     sections: list[tuple[list[str], list[tuple[int, int]]]] = []
     titles = {h.offset: h.title.strip() for h in doc.headings}
     for a, b, path in _segments(doc, text):
         sents: list[tuple[int, int]] = []
-        for span in _heading_apart(text, split_sentences(text, a, b), titles.get(a)):
+        for span in _heading_apart(text, _sentences(text, a, b, units), titles.get(a)):
             sents.extend(_split_long(text, span, params.max_tokens))
         if not sents:
             continue

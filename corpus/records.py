@@ -31,11 +31,53 @@ class Heading:
         level: 1 for top-level headings, 2 for their children, and so on.
         title: heading text.
         offset: character offset in the document's clean text where the section starts.
+        end: where the section ends, for a section that closes before the next heading:
+            a table's caption covers its rows only (None: until the next heading).
     """
 
     level: int
     title: str
     offset: int
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table, as a unit of the document's clean text.
+
+    Attributes:
+        start: offset of the row's unit (one line) in the document's clean text.
+        end: end offset (exclusive).
+        cells: the row's cells as read, one per column ("" when empty).
+    """
+
+    start: int
+    end: int
+    cells: tuple[str, ...]
+
+
+@dataclass
+class Table:
+    """A table found in a document, its rows written as units that name their columns.
+
+    A row's unit reads ``Dental care, South West: Mutuals surveyed 21; Share in a
+    partnership 71%`` (the row's key cells, then each other column's name and value).
+
+    Attributes:
+        caption: the caption line ("Table 1: ..."), printed first, or None.
+        columns: the column names (from the header row or rows; "" when unnamed).
+        key_columns: how many leading columns name the row (its key).
+        rows: the body rows, in order (a table continued on later pages included).
+        start: offset of the table (its caption, else its first row) in the clean text.
+        end: end offset of its last row or note line.
+    """
+
+    caption: str | None
+    columns: tuple[str, ...]
+    key_columns: int
+    rows: list[TableRow]
+    start: int
+    end: int
 
 
 @dataclass
@@ -57,6 +99,7 @@ class Document:
     publisher: str | None = None
     licence: str | None = None
     url: str | None = None
+    tables: list[Table] = field(default_factory=list)
 
     PAGE_SEPARATOR = "\n\n"
 

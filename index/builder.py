@@ -424,7 +424,7 @@ def _document_row(p: Planned, doc: Document, chunks: list[Chunk], now: str) -> D
         licence=doc.licence, pages=len(doc.pages),
         page_labels=[pg.label for pg in doc.pages], page_offsets=doc.page_starts(),
         headings=doc.headings, chunks=len(chunks), content_hash=p.content_hash or "",
-        size=p.size, mtime=p.mtime, indexed_at=now,
+        size=p.size, mtime=p.mtime, indexed_at=now, tables=doc.tables,
     )
 
 

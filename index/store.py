@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.records import Chunk, Heading, Sentence
+from corpus.records import Chunk, Heading, Sentence, Table, TableRow
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -27,7 +27,7 @@ CREATE TABLE documents (
     pages INTEGER NOT NULL,
     page_labels TEXT NOT NULL,      -- JSON list, label or null per page
     page_offsets TEXT NOT NULL,     -- JSON list, start of each page in the clean text
-    headings TEXT NOT NULL,         -- JSON list of [level, title, offset]
+    headings TEXT NOT NULL,         -- JSON list of [level, title, offset(, end)]
     chunks INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     size INTEGER NOT NULL,
@@ -54,7 +54,37 @@ CREATE TABLE sentences (
     end INTEGER NOT NULL
 );
 CREATE INDEX sentences_chunk ON sentences(chunk_row);
+CREATE TABLE tables (               -- a document's tables (generations since issue 14)
+    doc_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    data TEXT NOT NULL              -- JSON, see table_json
+);
+CREATE INDEX tables_doc ON tables(doc_id, ordinal);
 """
+
+
+def table_json(t: Table) -> str:
+    """A table as stored: caption, columns, key width, span and rows [start, end, cells]."""
+    return json.dumps({"caption": t.caption, "columns": list(t.columns),
+                       "key_columns": t.key_columns, "start": t.start, "end": t.end,
+                       "rows": [[r.start, r.end, list(r.cells)] for r in t.rows]},
+                      ensure_ascii=False)
+
+
+def table_from_json(data: str) -> Table:
+    d = json.loads(data)
+    return Table(caption=d["caption"], columns=tuple(d["columns"]),
+                 key_columns=int(d["key_columns"]),
+                 rows=[TableRow(int(s), int(e), tuple(c)) for s, e, c in d["rows"]],
+                 start=int(d["start"]), end=int(d["end"]))
+
+
+def _heading_json(h: Heading) -> list:
+    return [h.level, h.title, h.offset] + ([h.end] if h.end is not None else [])
+
+
+def _heading_from_json(item: list) -> Heading:
+    return Heading(item[0], item[1], item[2], item[3] if len(item) > 3 else None)
 
 
 @dataclass(kw_only=True)
@@ -79,6 +109,7 @@ class DocumentRow:
     size: int
     mtime: float
     indexed_at: str
+    tables: list[Table] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -128,8 +159,7 @@ def _doc_from_row(r: tuple) -> DocumentRow:
     cols = dict(zip(_DOC_COLS.split(", "), r, strict=True))
     cols["page_labels"] = json.loads(cols["page_labels"])
     cols["page_offsets"] = json.loads(cols["page_offsets"])
-    cols["headings"] = [Heading(level, title, offset)
-                        for level, title, offset in json.loads(cols["headings"])]
+    cols["headings"] = [_heading_from_json(h) for h in json.loads(cols["headings"])]
     return DocumentRow(**cols)
 
 
@@ -148,10 +178,12 @@ class StoreWriter:
             (
                 d.doc_id, d.title, d.source, d.kind, d.url, d.published, d.updated, d.publisher,
                 d.licence, d.pages, json.dumps(d.page_labels), json.dumps(d.page_offsets),
-                json.dumps([[h.level, h.title, h.offset] for h in d.headings]), d.chunks,
+                json.dumps([_heading_json(h) for h in d.headings]), d.chunks,
                 d.content_hash, d.size, d.mtime, d.indexed_at,
             ),
         )
+        self.db.executemany("INSERT INTO tables VALUES (?,?,?)",
+                            [(d.doc_id, i, table_json(t)) for i, t in enumerate(d.tables)])
 
     def add_chunk(self, c: Chunk) -> int:
         """Store a chunk and its sentences; returns the chunk's row id."""
@@ -185,7 +217,20 @@ class Store:
 
     def documents(self) -> list[DocumentRow]:
         rows = self.db.execute(f"SELECT {_DOC_COLS} FROM documents ORDER BY title").fetchall()
-        return [_doc_from_row(r) for r in rows]
+        docs = [_doc_from_row(r) for r in rows]
+        by_id = {d.doc_id: d for d in docs}
+        for doc_id, data in self._tables():
+            if doc_id in by_id:
+                by_id[doc_id].tables.append(table_from_json(data))
+        return docs
+
+    def _tables(self) -> list[tuple[str, str]]:
+        """(doc_id, JSON) of every table, in document order (none in older generations)."""
+        try:
+            return self.db.execute(
+                "SELECT doc_id, data FROM tables ORDER BY doc_id, ordinal").fetchall()
+        except sqlite3.OperationalError:  # a generation written before tables were kept
+            return []
 
     def chunk_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])

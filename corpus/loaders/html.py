@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from corpus.budget import Budget
-from corpus.clean import assemble, normalize_inline, normalize_unicode, prettify_stem, strip_control
+from corpus.clean import normalize_inline, normalize_unicode, prettify_stem, strip_control
 from corpus.errors import UnreadableDocument
 from corpus.loaders.text import decode_text
 from corpus.records import Document, Page
+from corpus.tables import TableText, assemble_tables, build_table
 
 _CONTENT_SELECTORS = ("main", "[role=main]", "article", ".govuk-main-wrapper", "#content")
 _DROP_TAGS = frozenset(
@@ -74,7 +75,7 @@ class _Walker:
 
     def __init__(self, tick: Callable[[], None] = lambda: None) -> None:
         self.tick = tick  # the budget's check, every few thousand nodes
-        self.items: list[tuple[str, int, str]] = []
+        self.items: list[tuple[str, int, Any]] = []
         self.inline: list[str] = []
         self.li_depth = 0
         self.bullet_pending = False
@@ -138,19 +139,26 @@ class _Walker:
 
     def _table(self, table: Any) -> None:
         caption = table.css_first("caption")
-        if caption is not None:
-            self.items.append(("p", 0, _node_text(caption)))
-        rows = []
-        for tr in table.css("tr"):
-            cells = [_node_text(c) for c in tr.iter() if c.tag in ("td", "th")]
-            if any(cells):
-                rows.append(" | ".join(cells))
-        if rows:
-            self.items.append(("table", 0, "\n".join(rows)))
+        caption_text = _node_text(caption) if caption is not None else None
+        grid, header = _table_grid(table)
+        if header and grid and grid[0][0] and not any(grid[0][1:]):
+            # a first header row that is one cell across the table is its title
+            caption_text = caption_text or grid[0][0]
+            grid, header = grid[1:], header - 1 or None
+        tt = build_table(grid, caption=caption_text, header=header)
+        if tt is not None:
+            self.items.append(("table", 0, tt))
+            return
+        # Not a table of columns (one column, a layout grid): its text, row by row.
+        if caption_text:
+            self.items.append(("p", 0, caption_text))
+        rows = [" | ".join(c for c in r if c) for r in grid]
+        if any(rows):
+            self.items.append(("p", 0, "\n".join(r for r in rows if r)))
 
-    def blocks(self) -> list[tuple[int, str]]:
+    def blocks(self) -> list[tuple[int, str | TableText]]:
         """Merge consecutive list items into one block; headings keep their level."""
-        out: list[tuple[int, str]] = []
+        out: list[tuple[int, Any]] = []
         prev_kind = ""
         for kind, level, text in self.items:
             if kind == "list" and prev_kind == "list":
@@ -159,6 +167,76 @@ class _Walker:
                 out.append((level, text))
             prev_kind = kind
         return out
+
+
+MAX_TABLE_CELLS = 100_000
+"""Most cells of one table read as rows (more is read as plain text)."""
+
+
+def _own_rows(table: Any) -> list[Any]:
+    """The table's rows, not those of tables nested in its cells."""
+    out = []
+    for tr in table.css("tr"):
+        node = tr.parent
+        while node is not None and node.tag != "table":
+            node = node.parent
+        if node is not None and node.mem_id == table.mem_id:
+            out.append(tr)
+    return out
+
+
+def _span(cell: Any, name: str) -> int:
+    try:
+        return max(1, min(int((cell.attributes.get(name) or "1").strip()), 100))
+    except ValueError:
+        return 1
+
+
+def _table_grid(table: Any) -> tuple[list[list[str]], int | None]:
+    """A table's cells as a grid (a merged cell repeated over the cells it covers), and
+    how many leading rows are headers (``<thead>`` rows or rows of ``<th>`` only; None
+    when the table does not say)."""
+    grid: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
+    header = 0
+    seen_body = False
+    cells_read = 0
+    for tr in _own_rows(table):
+        cells = [c for c in tr.iter() if c.tag in ("td", "th")]
+        in_head = tr.parent is not None and tr.parent.tag == "thead"
+        if not seen_body and (in_head or (cells and all(c.tag == "th" for c in cells))):
+            header += 1
+        else:
+            seen_body = True
+        row: list[str] = []
+        col = 0
+        for c in cells:
+            while col in pending:
+                text, left = pending.pop(col)
+                row.append(text)
+                if left > 1:
+                    pending[col] = (text, left - 1)
+                col += 1
+            text = _node_text(c)
+            for _ in range(_span(c, "colspan")):
+                row.append(text)
+                down = _span(c, "rowspan")
+                if down > 1:
+                    pending[col] = (text, down - 1)
+                col += 1
+        while col in pending:
+            text, left = pending.pop(col)
+            row.append(text)
+            if left > 1:
+                pending[col] = (text, left - 1)
+            col += 1
+        cells_read += len(row)
+        if cells_read > MAX_TABLE_CELLS:
+            break
+        if len(row) > 1 and len(set(row)) == 1:  # one cell across the table
+            row = [row[0]] + [""] * (len(row) - 1)
+        grid.append(row)
+    return grid, (header if 0 < header < len(grid) else None)
 
 
 MAX_DEPTH = 6_000
@@ -264,11 +342,11 @@ def load_html(data: bytes, *, source: Path, doc_id: str, url: str | None = None,
         raise UnreadableDocument("no readable text in the page")
     walker = _Walker(budget.every(5_000, lambda: "reading the page"))
     walker.walk(root)
-    text, headings = assemble(walker.blocks())
+    text, headings, tables = assemble_tables(walker.blocks())
     if not text:
         raise UnreadableDocument("no readable text in the page")
 
-    title = next((h.title for h in headings if h.level == 1), "")
+    title = next((h.title for h in headings if h.level == 1 and h.end is None), "")
     if not title:
         node = tree.css_first("title")
         title = _GOVUK_SUFFIX.sub("", normalize_inline(node.text())) if node is not None else ""
@@ -282,6 +360,7 @@ def load_html(data: bytes, *, source: Path, doc_id: str, url: str | None = None,
         source=str(source),
         pages=[Page(number=1, text=text)],
         headings=headings,
+        tables=tables,
         kind="html",
         published=published[:10] if published else None,
         updated=updated[:10] if updated else None,

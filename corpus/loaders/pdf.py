@@ -1,4 +1,5 @@
-"""PDF loader (pypdf): page texts, printed page labels, headings from the outline."""
+"""PDF loader (pypdf): page texts, printed page labels, headings from the outline; tables
+(pdfplumber, see ``corpus.loaders.pdf_tables``) as rows that name their columns."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from corpus.clean import (
     prettify_stem,
 )
 from corpus.errors import UnreadableDocument
+from corpus.loaders.pdf_placing import Placed, PlacedPart, mark_tables, place_tables, table_records
+from corpus.loaders.pdf_tables import MAX_TABLE_PAGE_CONTENT, find_tables, may_hold_table
 from corpus.records import Document, Heading, Page
+from corpus.tables import caption_headings
 
 _MAX_OUTLINE_ITEMS = 5_000
 MAX_PAGE_CONTENT = 8_000_000
@@ -78,10 +82,11 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     if not pdf_pages:
         raise UnreadableDocument("not a readable PDF (no pages)")
 
-    raw, errors = _page_texts(pdf_pages, budget)
+    sizes: list[tuple[int, bool]] = []
+    raw, errors = _page_texts(pdf_pages, budget, sizes)
     if errors == len(pdf_pages):
         raise UnreadableDocument("not a readable PDF (text extraction failed on every page)")
-    texts = clean_pages(raw)
+    texts, placed = _with_tables(data, raw, sizes, budget)
     budget.check("cleaning the text")
     if not any(t.strip() for t in texts):
         raise UnreadableDocument("no extractable text — scanned? run OCR first")
@@ -91,10 +96,35 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     doc = Document(doc_id=doc_id, title="", source=str(source), pages=pages, kind="pdf")
     starts = doc.page_starts()
     headings = _outline_headings(reader, pages, starts) or _heuristic_headings(pages, starts)
-    doc.headings = headings
+    if placed is not None:
+        doc.tables = table_records(*placed, starts)
+    doc.headings = caption_headings(doc.tables, headings) if doc.tables else headings
     doc.title = _metadata_title(reader) or _title_heading(headings, pages)
     doc.title = doc.title or prettify_stem(source.stem)
     return doc
+
+
+def _with_tables(data: bytes, raw: list[str], sizes: list[tuple[int, bool]], budget: Budget
+                 ) -> tuple[list[str], tuple[list[Placed], list[list[PlacedPart]]] | None]:
+    """Clean page texts with each table's rows as units (``corpus.loaders.pdf_tables``),
+    and where the tables went (None when there are none).
+
+    Only pages that may hold a table are searched (pdfplumber reads a page ten times
+    slower than pypdf): pages that draw lines, or whose text has dot leaders or runs of
+    short lines or lines of figures (see ``may_hold_table``).
+    """
+    pages = {i for i, text in enumerate(raw)
+             if i < len(sizes) and sizes[i][0] <= MAX_TABLE_PAGE_CONTENT
+             and (sizes[i][1] or may_hold_table(text))}
+    found = find_tables(data, len(raw), budget, pages) if pages else {}
+    if found:
+        marked, placed = mark_tables(raw, found)
+        if placed:
+            done = place_tables(clean_pages(marked), placed)
+            if done is not None:
+                texts, where = done
+                return texts, (placed, where)
+    return clean_pages(raw), None
 
 
 def _contents_key(page: Any) -> tuple | None:
@@ -107,16 +137,22 @@ def _contents_key(page: Any) -> tuple | None:
         return None
 
 
-def _content_size(page: Any) -> int:
-    """Bytes of decoded drawing instructions on a page (0 if they cannot be read here)."""
+_DRAWS_LINES = re.compile(rb"[\d.]\s+(?:re|l)\s")
+
+
+def _content(page: Any) -> tuple[int, bool]:
+    """Bytes of decoded drawing instructions on a page (0 if they cannot be read here),
+    and whether they draw lines or rectangles (a ruled table may be there)."""
     try:
         contents = page.get_contents()
-        return len(contents.get_data()) if contents is not None else 0
+        data = contents.get_data() if contents is not None else b""
     except Exception:  # noqa: BLE001 - extract_text will report the page as bad
-        return 0
+        return 0, False
+    return len(data), _DRAWS_LINES.search(data) is not None
 
 
-def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
+def _page_texts(pdf_pages: list[Any], budget: Budget,
+                sizes: list[tuple[int, bool]] | None = None) -> tuple[list[str], int]:
     """Text of every page, and how many pages could not be read.
 
     Pages drawing the same content stream are read once (a small file can make every
@@ -127,6 +163,7 @@ def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
     raw: list[str] = []
     errors = 0
     done: dict[tuple, str] = {}
+    page_sizes: list[tuple[int, bool]] = []  # see _content ((0, True): read once before)
     total = len(pdf_pages)
     chars = 0
     for i, page in enumerate(pdf_pages):
@@ -140,8 +177,10 @@ def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
         if key and key in done:
             raw.append(done[key])
             chars += len(done[key])
+            page_sizes.append((0, True))
             continue
-        size = _content_size(page)
+        size, lines = _content(page)
+        page_sizes.append((size, lines))
         if size > MAX_PAGE_CONTENT:
             raise UnreadableDocument(
                 f"page {i + 1} has {size / 1e6:.0f} MB of drawing instructions, over the "
@@ -160,6 +199,8 @@ def _page_texts(pdf_pages: list[Any], budget: Budget) -> tuple[list[str], int]:
         if key:
             done[key] = text
     budget.check("the end of the text")
+    if sizes is not None:
+        sizes[:] = page_sizes
     return raw, errors
 
 

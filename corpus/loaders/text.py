@@ -9,7 +9,6 @@ from itertools import pairwise
 from pathlib import Path
 
 from corpus.clean import (
-    assemble,
     clean_pages,
     clean_text,
     collapse_spaces,
@@ -21,6 +20,7 @@ from corpus.clean import (
 )
 from corpus.errors import UnreadableDocument
 from corpus.records import Document, Heading, Page
+from corpus.tables import TableText, assemble_tables, pipe_table
 
 # --- decoding ----------------------------------------------------------------------
 
@@ -204,6 +204,12 @@ def _markdown_parser():  # noqa: ANN202 - markdown_it.MarkdownIt
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+def _cell_text(cell: str) -> str:
+    """A table cell's plain text, its inline markup removed."""
+    tokens = _markdown_parser().parseInline(cell)
+    return " ".join(_inline_text(tokens[0]).split()) if tokens else cell.strip()
+
+
 def _inline_text(token) -> str:  # noqa: ANN001 - markdown_it.token.Token
     """The plain text of an inline token: markup, link targets and inline HTML left out."""
     out: list[str] = []
@@ -217,7 +223,7 @@ def _inline_text(token) -> str:  # noqa: ANN001 - markdown_it.token.Token
     return " ".join("".join(out).split())
 
 
-def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
+def _markdown_blocks(text: str) -> tuple[list[tuple[int, str | TableText]], str | None]:
     """``(level, text)`` blocks of a Markdown document (level 0: body) and the title of
     its front matter, if any.
 
@@ -227,7 +233,9 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
     and each code block.
     """
     body, front_title = _front_matter(text)
-    blocks: list[tuple[int, str]] = []
+    body_lines = body.split("\n")
+    table_lines: list[str] = []  # the source lines of the table being read
+    blocks: list[tuple[int, str | TableText]] = []
     items: list[str] = []  # the lines of the list being read
     items_end = -1  # the line after the last list read
     rows: list[str] = []  # the rows of the table being read
@@ -238,7 +246,7 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
     in_cell = False
     tight = False  # the paragraph being read is a tight list's (hidden) one
 
-    def add(level: int, line: str) -> None:
+    def add(level: int, line: str | TableText) -> None:
         if items:
             blocks.append((0, "\n".join(items)))
             items.clear()
@@ -250,6 +258,8 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
             heading = int(tok.tag[1:])
         elif kind == "paragraph_open":
             tight = tok.hidden
+        elif kind == "table_open":
+            table_lines = body_lines[tok.map[0]:tok.map[1]] if tok.map else []
         elif kind in ("th_open", "td_open"):
             in_cell = True
         elif kind in ("th_close", "td_close"):
@@ -268,7 +278,11 @@ def _markdown_blocks(text: str) -> tuple[list[tuple[int, str]], str | None]:
             rows.append(" | ".join(cells))
             cells.clear()
         elif kind == "table_close":
-            add(0, "\n".join(" ".join(r.split()) for r in rows))
+            # A pipe table becomes rows that name their columns (corpus.tables); one it
+            # cannot read so stays a row a line.
+            table = pipe_table(table_lines, _cell_text) if table_lines else None
+            add(0, table if table is not None
+                else "\n".join(" ".join(r.split()) for r in rows))
             rows.clear()
         elif kind in ("fence", "code_block"):
             add(0, "\n".join(line.rstrip() for line in tok.content.split("\n")).strip("\n"))
@@ -303,15 +317,17 @@ def load_markdown(data: bytes, *, source: Path, doc_id: str) -> Document:
     """
     raw = normalize_unicode(strip_control(decode_text(data))).replace("\f", "\n")
     blocks, front_title = _markdown_blocks(raw)
-    text, headings = assemble((level, collapse_spaces(b)) for level, b in blocks)
+    text, headings, tables = assemble_tables(
+        [(level, b if isinstance(b, TableText) else collapse_spaces(b)) for level, b in blocks])
     if not text:
         raise UnreadableDocument("no text (file is blank)")
-    title = front_title or _title_from(headings, text, source)
+    title = front_title or _title_from([h for h in headings if h.end is None], text, source)
     return Document(
         doc_id=doc_id,
         title=title,
         source=str(source),
         pages=[Page(number=1, text=text)],
         headings=headings,
+        tables=tables,
         kind="markdown",
     )

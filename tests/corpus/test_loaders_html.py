@@ -118,6 +118,7 @@ def test_headings_with_levels_and_offsets(page):
         (1, "Partnerships for Better Public Services"),
         (2, "Benefits of partnership"),
         (3, "Survey results"),
+        (4, "Table 1: Responses"),  # a caption: its section ends with its table
         (2, "Challenges"),
     ]
     for heading in page.headings:
@@ -128,9 +129,12 @@ def test_lists_become_bullet_lines(page):
     assert "• Shared resources\n• Access to new markets\n• Health services" in page.text
 
 
-def test_tables_become_rows_of_cells(page):
-    assert "Table 1: Responses" in page.text
-    assert "Benefit | Share\nReach | 64%\nCost | 41%" in page.text
+def test_tables_become_rows_that_name_their_columns(page):
+    assert "Table 1: Responses\nReach: Share 64%\nCost: Share 41%" in page.text
+    (table,) = page.tables
+    assert table.caption == "Table 1: Responses"
+    assert [page.text[r.start:r.end] for r in table.rows] == ["Reach: Share 64%",
+                                                            "Cost: Share 41%"]
 
 
 def test_single_page_and_metadata(page):

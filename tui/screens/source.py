@@ -1,4 +1,5 @@
-"""A source in context: the chunk inside its document, highlighted, with its neighbours."""
+"""A source in context: the chunk inside its document, highlighted, with its neighbours;
+its table rows in columns when they fit (``tui.widgets.table_text``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from textual.widgets import Footer, Header, Static
 from assistant.excerpts import Excerpt
 from tui.jobs import describe_error
 from tui.messages import SourceRequest
-from tui.widgets.literal import highlighted, literal, visible
+from tui.widgets.literal import literal
+from tui.widgets.table_text import passage_text
 
 if TYPE_CHECKING:
     from assistant.service import ChunkView
@@ -38,14 +40,6 @@ def render_details(view: ChunkView, published: str | None = None) -> Text:
             out.append(("   " if i else "") + f"{label}: ", style="bold")
             out.append_text(literal(value))
     return out
-
-
-def quote_span(text: str, quotes: list[str]) -> tuple[int, int] | None:
-    """Where the first highlighted quote starts in ``text`` and where the last one ends."""
-    spans = [(i, i + len(q)) for q in quotes if q and (i := text.find(visible(q))) >= 0]
-    if not spans:
-        return None
-    return min(s for s, _ in spans), max(e for _, e in spans)
 
 
 def wrapped_lines(text: Text, width: int, start: int, end: int) -> tuple[int, int]:
@@ -158,13 +152,14 @@ class SourceScreen(Screen):
         self.query_one("#source-before", Static).update(
             literal("… " + _tail(prev_text, CONTEXT_BEFORE), style="dim") if before else
             Text("(start of document)", style="dim italic"))
-        chunk_text = highlighted(view.text, self.request.terms, self.request.quotes)
+        # Borders, padding and the scroll bar take about ten cells of the screen's width.
+        chunk_text, quoted = passage_text(view.text, view.tables, max(20, self.size.width - 10),
+                                          self.request.terms, self.request.quotes)
         self.query_one("#source-chunk", Static).update(chunk_text)
         self.query_one("#source-after", Static).update(
             literal(_head(next_text, CONTEXT_AFTER) + " …", style="dim") if after else
             Text("(end of document)", style="dim italic"))
         self.query_one("#source-text", VerticalScroll).scroll_home(animate=False)
-        quoted = quote_span(chunk_text.plain, self.request.quotes)
         if quoted is not None:
             self.call_after_refresh(self._scroll_to, chunk_text, *quoted)
 
