@@ -84,6 +84,10 @@ def serve_web(index_dir: str | None, host: str = "127.0.0.1", port: int = 8000,
                 loop.add_signal_handler(sig, self.request_exit)
             web.run_app(self._make_app(), sock=self.sock, handle_signals=False, loop=loop,
                         print=lambda *args: None)
+            # The loop is closed now; an app process's pipe transport collected after it
+            # would print asyncio's "Event loop is closed" from its __del__: shutdown
+            # noise, not an error a user should see.
+            sys.unraisablehook = lambda _unraisable: None
 
     server = AppServer()
     try:
