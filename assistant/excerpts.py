@@ -73,11 +73,12 @@ class Excerpt:
         return " › ".join(self.section)
 
     @property
-    def key(self) -> tuple[str | None, str]:
-        """Identity for de-duplication: the same quote of the same chunk, the same record."""
+    def key(self) -> tuple[str, str]:
+        """Identity for de-duplication: the same words quoted from the same document (from
+        whichever of two overlapping passages), the same record."""
         if self.record is not None:
             return (f"record:{self.record.doc_id}", "")
-        return (self.chunk_id, self.quote)
+        return (self.url or self.source, " ".join(self.quote.split()))
 
     @property
     def text(self) -> str:

@@ -195,7 +195,11 @@ class MutualsApp(JobsMixin, App[int]):
                         severity="warning")
             return
         self.copy_to_clipboard(self.excerpts_markdown())
-        self.notify(f"Copied {len(self.excerpts)} excerpt(s) to the clipboard as Markdown.")
+        # The terminal is asked to set the clipboard (OSC 52); whether it does cannot be
+        # known from here, so say what was attempted and how to be sure.
+        self.notify(f"Sent {len(self.excerpts)} excerpt(s) as Markdown to the terminal's "
+                    f"clipboard (terminals that allow clipboard writes only). To be sure, "
+                    f"press s to save them to a file.", markup=False)
 
     def _busy(self) -> bool:
         if self.indexing:

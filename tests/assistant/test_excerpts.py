@@ -158,3 +158,15 @@ def test_record_without_licence_says_so():
     md = to_markdown([Excerpt.from_record(_record(licence=None, url=None))])
     assert "Licence: not stated" in md
     assert "- URL: /tmp/pbps.md" in md
+
+
+def test_the_same_sentence_marked_from_two_overlapping_passages_is_one_excerpt():
+    """Overlapping chunks share a sentence: marked from each, it is listed and exported
+    once (issue 13, item 4)."""
+    quote = "Commissioners should allow longer tender windows."
+    a = Excerpt(quote=quote, title="Study", source="/docs/study.pdf", chunk_id="study:3")
+    b = Excerpt(quote=quote + "\n", title="Study", source="/docs/study.pdf", chunk_id="study:4")
+    other = Excerpt(quote=quote, title="Other", source="/docs/other.pdf", chunk_id="other:1")
+    items: list[Excerpt] = []
+    assert add_unique(items, [a, b, other]) == 2
+    assert to_markdown(items).count("> Commissioners should allow") == 2
