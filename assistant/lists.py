@@ -297,12 +297,8 @@ _ROW_DOCS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def _docs_holding(snap: IndexSnapshot, terms: set[str]) -> dict[str, set[str]]:
     """For each term, the documents with a passage holding it (from the BM25 postings)."""
     row_doc = _ROW_DOCS.get(snap)
-    if row_doc is None:
-        row_doc = {}
-        for doc_id in snap.documents_by_id:
-            for row in snap.store.doc_chunk_rows(doc_id):
-                row_doc[row] = doc_id
-        _ROW_DOCS[snap] = row_doc
+    if row_doc is None:  # once per snapshot, in one query
+        row_doc = _ROW_DOCS[snap] = snap.store.chunk_docs()
     bm = snap.bm25
     out: dict[str, set[str]] = {}
     for t in terms:
@@ -438,13 +434,16 @@ def gather_points(
     # With no heading naming the aspect, its points are wherever the passages state one.
     margin = params.passage_margin * (1.0 if spans else params.unheaded_factor)
     need_lead: dict[str, bool] = {}
+    heads_of: dict[str, frozenset[str]] = {}  # each document's heading titles
     for j, ((sc, i, section), c) in enumerate(zip(meta, cos, strict=True)):
         text = sc.chunk.sentences[i].text
         doc_id = sc.chunk.doc_id
         if section and _paragraph_lead(sc, i):
             need_lead[doc_id] = True
-        heads = frozenset(" ".join(h.title.split()) for h in docs[doc_id].headings)
-        if not _valid(text, params, heads, fragment_ok=section):
+        if doc_id not in heads_of:
+            heads_of[doc_id] = frozenset(" ".join(h.title.split())
+                                         for h in docs[doc_id].headings)
+        if not _valid(text, params, heads_of[doc_id], fragment_ok=section):
             continue
         where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
             sc.chunk.sentences[i].start)])

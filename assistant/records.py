@@ -187,7 +187,7 @@ class Answer:
             return self.NOT_FOUND
         if self.shape == "record":
             return "\n".join(
-                f"Catalogue record: {'; '.join(f'{k}: {v}' for k, v in r.fields())}"
+                f"{r.LABEL}: {'; '.join(f'{k}: {v}' for k, v in r.fields())}"
                 for r in self.records)
         if self.shape == "list":
             lines = [f"- {s.text} [{s.citation}]" for s in self.sentences]

@@ -304,6 +304,10 @@ class Store:
                 found.append((start, srow))
         return out
 
+    def chunk_docs(self) -> dict[int, str]:
+        """The document of every chunk row."""
+        return dict(self.db.execute("SELECT row, doc_id FROM chunks").fetchall())
+
     def chunk_rows_between(self, doc_id: str, start: int, end: int) -> list[int]:
         """Rows of a document's chunks overlapping offsets ``start..end``, in order."""
         return [r[0] for r in self.db.execute(
