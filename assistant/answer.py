@@ -406,7 +406,7 @@ def compose(
 
 
 def cite(answer: Answer, snap: IndexSnapshot, sc: StoredChunk, index: int, score: float,
-         *, merge: bool = True, skip: int = 0) -> None:
+         *, merge: bool = True) -> None:
     """Append sentence ``index`` of ``sc`` to ``answer`` with its citation.
 
     The quote is checked to be a verbatim slice of the chunk. With ``merge``, a sentence
@@ -415,6 +415,7 @@ def cite(answer: Answer, snap: IndexSnapshot, sc: StoredChunk, index: int, score
     """
     chunk = sc.chunk
     sent = chunk.sentences[index]
+    skip = heading_prefix(sent.text)
     if skip:  # a heading line glued to the sentence's start is not quoted
         sent = Sentence(sent.text[skip:], sent.start + skip, sent.end)
     prev = answer.citations[-1] if answer.citations else None

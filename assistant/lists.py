@@ -560,7 +560,7 @@ def compose_list(
     params: ListParams,
 ) -> Answer:
     """The bulleted, cited answer to a list question (or the abstention)."""
-    from assistant.answer import cite, heading_prefix
+    from assistant.answer import cite
 
     answer = Answer(question=question, passages=passages, shape="list")
     points, more, reason = gather_points(snap, question, shape, query_vec, hits, stored,
@@ -571,6 +571,6 @@ def compose_list(
         return answer
     answer.confidence = max(p.cosine for p in points)
     for p in points:
-        cite(answer, snap, p.sc, p.index, p.score, merge=False, skip=heading_prefix(p.text))
+        cite(answer, snap, p.sc, p.index, p.score, merge=False)
     answer.more = more
     return answer
