@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index import npy
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 STOPWORDS = frozenset(
@@ -171,7 +173,7 @@ class BM25Index:
         vocab = {t: j for j, t in enumerate(meta["terms"])}
 
         def arr(name: str) -> np.ndarray:
-            return np.load(folder / name, allow_pickle=False)
+            return npy.load(folder / name)
 
         return cls(
             vocab, arr("indptr.npy"), arr("doc_ids.npy"), arr("tfs.npy"), arr("doc_len.npy"),

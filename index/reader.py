@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import npy
 from index.bm25 import BM25Index, ForwardIndex, tokenize
 from index.layout import IndexLayout, NoIndex, pin_generation
 from index.store import DocumentRow, Store
@@ -29,13 +30,7 @@ _ARRAYS = ("chunks.npy", "sentences.npy", "bm25/indptr.npy", "bm25/doc_ids.npy",
 def _npy_shape(path: Path) -> tuple[int, ...]:
     """The shape in an ``.npy`` header, after checking that the file holds all its data."""
     with open(path, "rb") as fh:
-        version = np.lib.format.read_magic(fh)
-        if version == (1, 0):
-            shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
-        elif version == (2, 0):
-            shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
-        else:
-            raise ValueError(f".npy format version {version} is not one we write")
+        shape, _, dtype = npy.read_header(fh)
         if dtype.hasobject:
             raise ValueError("holds Python objects")
         expected = fh.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
@@ -181,7 +176,7 @@ class IndexSnapshot:
 
     @cached_property
     def chunk_vectors(self) -> np.ndarray:
-        return np.load(self.path / "chunks.npy", mmap_mode="r", allow_pickle=False)
+        return npy.load(self.path / "chunks.npy", mmap=True)
 
     def dense_scores(self, query: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Inner products of ``query`` with every chunk vector, or with those of ``rows``.
@@ -226,7 +221,7 @@ class IndexSnapshot:
 
     @cached_property
     def sentence_vectors(self) -> np.ndarray:
-        return np.load(self.path / "sentences.npy", mmap_mode="r", allow_pickle=False)
+        return npy.load(self.path / "sentences.npy", mmap=True)
 
 
 def open_live(layout: IndexLayout) -> IndexSnapshot:
