@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -51,7 +52,8 @@ class Passage:
             "title": self.title, "source": self.url or self.source_name or self.source,
             "pages": self.pages, "section": self.section_path,
             "relevance": round(max(0.0, self.dense), 3) if self.dense is not None else None,
-            "fused_score": round(self.score, 6), "text": self.text,
+            "fused_score": round(self.score, 6) if math.isfinite(self.score) else None,
+            "text": self.text,
         }
 
 

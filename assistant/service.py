@@ -24,6 +24,7 @@ from assistant.lists import ListParams, compose_list
 from assistant.records import Answer, Passage
 from assistant.retrieve import (
     FusionParams,
+    Hit,
     fusion_params,
     hybrid_search,
     is_paged,
@@ -264,6 +265,7 @@ class Assistant:
         if shape.shape == "list":
             answer = compose_list(snap, question, shape, qv, hits, stored, passages, k,
                                   self.list_params)
+            cited_passages(snap, answer, qv, hits, stored)
         else:
             # A question naming a table row is answered by that row (assistant.table_rows).
             rows = None if shape.about_document else self.row_params
@@ -386,3 +388,37 @@ class Assistant:
     def status(self) -> BuildReport:
         """What ``index`` would change, without indexing."""
         return status(self.layout)
+
+
+def cited_passages(snap: IndexSnapshot, answer: Answer, query_vec: np.ndarray,
+                   hits: list, stored: dict) -> None:  # noqa: ANN001 - Hit, StoredChunk
+    """Add to ``answer.passages`` every cited chunk that is not among them yet.
+
+    A list answer reads the sections of its aspect whole, so a point may come from a
+    chunk beyond the top passages; the answer still shows (and JSON still lists) every
+    passage it quotes. Added passages rank after the retrieved ones, with their own
+    similarity to the question; ``score`` is their fused score when they were among the
+    hits, else NaN (they were not ranked).
+    """
+    shown = {p.chunk_id for p in answer.passages}
+    missing = [c.chunk_id for c in answer.citations if c.chunk_id not in shown]
+    if not missing:
+        return
+    by_id = {sc.chunk.chunk_id: row for row, sc in stored.items()}
+    rows = {cid: by_id.get(cid) for cid in dict.fromkeys(missing)}
+    rows = {cid: (row if row is not None else snap.store.chunk_row(cid))
+            for cid, row in rows.items()}
+    need = [r for r in rows.values() if r is not None and r not in stored]
+    chunks = {**stored, **(snap.store.chunks(need) if need else {})}
+    by_row = {h.row: h for h in hits}
+    extra = []
+    for row in rows.values():
+        if row is None or row not in chunks:
+            continue
+        dense = float(np.asarray(snap.chunk_vectors[row], dtype=np.float32) @ query_vec)
+        hit = by_row.get(row)
+        extra.append(Hit(row, hit.score if hit is not None else float("nan"), dense, None))
+    first = max((p.rank for p in answer.passages), default=0)
+    for p in to_passages(snap, extra, chunks):
+        p.rank += first
+        answer.passages.append(p)

@@ -175,11 +175,28 @@ def test_cli_json_shows_a_list_answer(lists_index, tmp_path):
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert out.returncode == 0, out.stderr
-    data = json.loads(out.stdout)
+    data = json.loads(out.stdout, parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
     assert data["shape"] == "list", data["answer"]
+    for c in data["citations"]:  # every quoted passage is listed, even beyond the top k
+        assert any(c["quote"] in p["text"] and p["doc_id"] == c["doc_id"]
+                   for p in data["passages"]), c
     assert not data["abstained"]
     assert len(data["points"]) >= 4, data["answer"]
     cited = {c["n"] for c in data["citations"]}
     for point in data["points"]:
         assert point["citation"] in cited
         assert norm(point["text"]) in norm(data["answer"])
+
+
+def test_every_passage_a_list_answer_quotes_is_among_its_passages(assistant):
+    # The benefits points run over two pages of chapter 2, beyond the top passages: the
+    # answer still lists (and the app shows, with its match %) every passage it quotes.
+    _, answer, _ = _ask(assistant, 2)
+    assert not answer.abstained, _show(answer)
+    shown = {p.chunk_id: p for p in answer.passages}
+    for c in answer.citations:
+        assert c.chunk_id in shown, f"[{c.n}] quotes a passage not listed: {c.quote}"
+        assert c.quote in shown[c.chunk_id].text
+        assert shown[c.chunk_id].dense is not None
+    ranks = [p.rank for p in answer.passages]
+    assert ranks == sorted(set(ranks)), ranks
