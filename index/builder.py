@@ -33,6 +33,7 @@ from corpus.chunking import ChunkingParams, chunk_document
 from corpus.discover import Found, discover
 from corpus.manifest import BUNDLED_DIR
 from corpus.records import Chunk, Document, SkippedFile
+from corpus.wording import PASSAGE, counted
 from index.bm25 import BM25Index
 from index.cache import EmbeddingCache
 from index.embedder import Embedder
@@ -389,15 +390,21 @@ def _build_locked(layout: IndexLayout, embedder: Embedder, opts: BuildOptions) -
 
 def _embed_new(layout: IndexLayout, embedder: Embedder, docs: list[Read],
                opts: BuildOptions, report: BuildReport) -> np.ndarray:
-    """Step 3: vectors of every new chunk and its sentences, in order (cache first)."""
+    """Step 3: vectors of every new chunk and its sentences, in order (cache first).
+
+    Progress counts passages (a chunk with its sentences), the unit of every message.
+    """
     new_texts: list[str] = []
+    passage_of: list[int] = []
+    passages = 0
     for _, doc, chunks in docs:
         if doc is not None:
             for c in chunks:
                 new_texts.append(c.text)
                 new_texts.extend(s.text for s in c.sentences)
-    return _embed_cached(layout, embedder, new_texts, opts.batch_size, opts.progress,
-                         opts.cancel, report)
+                passage_of.extend([passages] * (1 + len(c.sentences)))
+                passages += 1
+    return _embed_cached(layout, embedder, new_texts, passage_of, opts, report)
 
 
 WRITE_STEPS = 5
@@ -584,16 +591,26 @@ def _read_all(
     return docs
 
 
+def _passages_done(texts_done: int, texts: int, passages: int) -> int:
+    """Texts embedded so far, in passages: the texts go in batches sorted by length, a
+    passage's sentences long before the passage itself, so this is the share of the work
+    done, counted in passages (all of them once every text is embedded)."""
+    return passages if texts_done >= texts else passages * texts_done // texts
+
+
 def _embed_cached(
     layout: IndexLayout,
     embedder: Embedder,
     texts: list[str],
-    batch_size: int,
-    progress: ProgressFn,
-    cancel: threading.Event | None,
+    passage_of: list[int],
+    opts: BuildOptions,
     report: BuildReport,
 ) -> np.ndarray:
-    """Vectors for ``texts``, from the cache where possible; missing ones embedded by length."""
+    """Vectors for ``texts``, from the cache where possible; missing ones embedded by length.
+
+    ``passage_of[i]`` is the passage ``texts[i]`` belongs to: progress counts the passages
+    that have a text to embed.
+    """
     dim = embedder.dim
     out = np.zeros((len(texts), dim), dtype=np.float32)
     if not texts:
@@ -611,23 +628,26 @@ def _embed_cached(
         total = len(todo)
         if not total:
             return out
+        passages = len({passage_of[i] for at in missing.values() for i in at})
+        doing = f"embedding {counted(passages, 'new ' + PASSAGE)}"
         t0 = time.perf_counter()
-        progress(Progress("embed", 0, total, "loading the encoder"))
+        opts.progress(Progress("embed", 0, passages, "loading the encoder"))
         embedder.prepare_bulk(total)
-        _check(cancel)
+        opts.check()
         report.encoder = embedder.description
         report.encoder_info = dict(embedder.encoder_info)
-        progress(Progress("embed", 0, total, f"embedding {total} new texts"))
-        step = embedder.bulk_step or batch_size
+        opts.progress(Progress("embed", 0, passages, doing))
+        step = embedder.bulk_step or opts.batch_size
         for b in range(0, total, step):
-            _check(cancel)
+            opts.check()
             batch = todo[b : b + step]
-            vecs = embedder.encode_documents(batch, batch_size=batch_size)
+            vecs = embedder.encode_documents(batch, batch_size=opts.batch_size)
             cache.put_many(batch, vecs)
             for t, v in zip(batch, vecs, strict=True):
                 out[missing[t]] = v
             report.embedded += len(batch)
-            progress(Progress("embed", min(b + step, total), total, "embedding"))
+            opts.progress(Progress("embed", _passages_done(b + len(batch), total, passages),
+                                   passages, doing))
         report.embed_seconds = time.perf_counter() - t0
     finally:
         cache.close()

@@ -3,9 +3,11 @@
     python -m tests.index.driver [--stop-at STAGE:DONE --marker FILE] [--slow S] -- ARGS...
 
 ``ARGS`` go to ``assistant.cli.main`` unchanged. ``--stop-at`` blocks the build when it
-reports that progress stage (e.g. ``embed:1`` or ``write:2``), after touching
-``--marker``, so that a test can kill the process at a known point. ``--slow`` sleeps
-that long before every embedding batch, so that a test can kill it at a random moment.
+reports that progress stage (e.g. ``write:2``), after touching ``--marker``, so that a
+test can kill the process at a known point; ``embed:N`` stops at the embedding report
+made once N texts have been embedded (the build itself counts passages). ``--slow``
+sleeps that long before every embedding batch, so that a test can kill it at a random
+moment.
 """
 
 from __future__ import annotations
@@ -40,14 +42,17 @@ def main() -> int:
     opts = p.parse_args()
     args = opts.args[1:] if opts.args[:1] == ["--"] else opts.args
 
+    embedder = SlowFakeEmbedder(opts.slow)
+
     def block_at(progress) -> None:  # noqa: ANN001
-        if opts.stop_at and f"{progress.stage}:{progress.done}" == opts.stop_at:
+        done = embedder.texts_encoded if progress.stage == "embed" else progress.done
+        if opts.stop_at and f"{progress.stage}:{done}" == opts.stop_at:
             Path(opts.marker).write_text("reached\n", encoding="utf-8")
             while True:
                 time.sleep(1)
 
     def open_fake(ns):  # noqa: ANN001, ANN202
-        a = Assistant.open(ns.index_dir, embedder=SlowFakeEmbedder(opts.slow))
+        a = Assistant.open(ns.index_dir, embedder=embedder)
         real_index = a.index
 
         def index(paths=(), *, progress=None, cancel=None):  # noqa: ANN001, ANN202
