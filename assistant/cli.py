@@ -348,6 +348,8 @@ def _remember_question(assistant, answer, follow_up: bool) -> None:  # noqa: ANN
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from corpus.wording import PASSAGE, counted
+
     assistant = _open(args)
     docs = assistant.sources()
     _print_notice(assistant)
@@ -358,9 +360,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
         print("No documents indexed yet: run `assistant index`.")
         return 0
     for d in docs:
-        pages = f"{d.pages} page(s), " if d.kind == "pdf" or d.pages > 1 else ""
+        pages = f"{counted(d.pages, 'page')}, " if d.kind == "pdf" or d.pages > 1 else ""
         print(f"{terminal_safe(d.title)}\n  {terminal_safe(d.url or d.source)}\n  "
-              f"{pages}{d.chunks} chunk{'s' if d.chunks != 1 else ''}, "
+              f"{pages}{counted(d.chunks, PASSAGE)}, "
               f"indexed {terminal_safe(d.indexed_at)}")
     # What a maintainer added (the bundled documents are always indexed), and what the
     # last run could not use, with why: the same as the app's documents screen.

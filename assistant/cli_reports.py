@@ -10,15 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.textsafe import terminal_safe as safe
+from corpus.wording import PASSAGE, counted
 
 if TYPE_CHECKING:
     from assistant.indexing import BuildReport
     from assistant.sync import SyncReport
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    """"1 chunk", "7 chunks"."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def index_lines(report: BuildReport, verbose: bool = False) -> list[str]:
@@ -26,15 +22,15 @@ def index_lines(report: BuildReport, verbose: bool = False) -> list[str]:
     removed and failed (with its reason); with ``verbose``, timing and the encoder."""
     lines = [
         f"Index {'written' if report.written else 'already up to date'}: "
-        f"{_count(report.documents, 'document')}, {_count(report.chunks, 'chunk')}"
+        f"{counted(report.documents, 'document')}, {counted(report.chunks, PASSAGE)}"
     ]
     if verbose:
-        lines.append(f"  {report.seconds:.1f} s, {_count(report.embedded, 'text')} embedded")
+        lines.append(f"  {report.seconds:.1f} s, {counted(report.embedded, 'text')} embedded")
         if report.embedded:
             rate = report.chunks / report.seconds if report.seconds else 0.0
-            lines.append(f"  {_count(report.embedded, 'text')} embedded in "
+            lines.append(f"  {counted(report.embedded, 'text')} embedded in "
                          f"{report.embed_seconds:.1f} s by {report.encoder}; "
-                         f"{rate:.1f} chunks/s overall")
+                         f"{rate:.1f} passages/s overall")
     for label, items in (("added", report.added), ("updated", report.updated),
                          ("removed", report.removed)):
         lines.append(f"  {label}: {len(items)}")

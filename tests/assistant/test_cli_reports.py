@@ -16,14 +16,15 @@ def _build() -> BuildReport:
 
 def test_index_lines_are_plain_words_and_encoder_details_only_with_verbose():
     quiet = index_lines(_build())
-    assert quiet[0] == "Index written: 2 documents, 7 chunks"
+    # Passages, the unit of the progress bar and the app (issue 13, item 10).
+    assert quiet[0] == "Index written: 2 documents, 7 passages"
     assert not any("embedded" in line for line in quiet)
     one = BuildReport(documents=1, chunks=1, written=True)
-    assert index_lines(one)[0] == "Index written: 1 document, 1 chunk"
+    assert index_lines(one)[0] == "Index written: 1 document, 1 passage"
     assert index_lines(_build(), verbose=True) == [
-        "Index written: 2 documents, 7 chunks",
+        "Index written: 2 documents, 7 passages",
         "  2.0 s, 3 texts embedded",
-        "  3 texts embedded in 1.0 s by fake; 3.5 chunks/s overall",
+        "  3 texts embedded in 1.0 s by fake; 3.5 passages/s overall",
         "  added: 1", "    /docs/a.md", "  updated: 0", "  removed: 0", "  unchanged: 1",
         "  failed: 1", "    /docs/\\x1b[2Jc.docx: unsupported file type",
     ]
@@ -49,3 +50,24 @@ def test_a_sync_prints_its_reindex_as_index_does():
         "  failed https://www.gov.uk/x.xlsx: not indexed",
         *index_lines(sync.index),
     ]
+
+
+def test_index_and_sources_count_passages_in_the_right_number(tmp_path, monkeypatch, capsys):
+    """``assistant sources`` says "1 passage" as the app does, not "1 chunk"."""
+    import index.builder
+    from assistant import cli
+    from assistant.service import Assistant
+    from index.embedder import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.md").write_text("# Note\n\nThe ferry mutual repairs boats.\n",
+                                  encoding="utf-8")
+    monkeypatch.setattr(index.builder, "BUNDLED_DIR", docs)
+    monkeypatch.setattr(cli, "_open",
+                        lambda ns: Assistant.open(ns.index_dir, embedder=FakeEmbedder()))
+    assert cli.main(["index", "--index-dir", str(tmp_path / "ix")]) == 0
+    assert "Index written: 1 document, 1 passage" in capsys.readouterr().out
+    assert cli.main(["sources", "--index-dir", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "  1 passage, indexed" in out and "chunk" not in out

@@ -165,4 +165,4 @@ def test_cli_index_says_which_encoder_ran_and_how_fast(encoder_cache, tmp_path):
     line = next(x for x in out.stdout.splitlines() if "texts embedded in" in x)
     # A small run stays on the float32 encoder, and says so.
     assert "all-MiniLM-L6-v2 on ONNX Runtime, float32" in line
-    assert line.rstrip().endswith("chunks/s overall")
+    assert line.rstrip().endswith("passages/s overall")
