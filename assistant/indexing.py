@@ -5,6 +5,7 @@ from ``index`` or ``corpus``: ``Assistant.sources()`` gives ``IndexedDocument`` 
 ``Assistant.index()`` a ``BuildReport`` (reporting through ``Progress``), and the
 errors a shell needs to tell apart are ``Cancelled``, ``IndexLocked``, ``NoIndex`` and
 ``BuildFailed``. A file that could not be used is a ``SkippedFile`` in every report.
+Counts in messages read as ``counted`` makes them ("1 passage", "5 passages").
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corpus.records import SkippedFile
+from corpus.wording import PASSAGE, counted
 from index.builder import BuildFailed, BuildReport, Cancelled, Progress, ProgressFn
 from index.layout import IndexLocked, NoIndex
 from index.store import DocumentRow
 
 __all__ = [
-    "BuildFailed", "BuildReport", "Cancelled", "IndexLocked", "IndexedDocument", "NoIndex",
-    "Progress", "ProgressFn", "SkippedFile",
+    "PASSAGE", "BuildFailed", "BuildReport", "Cancelled", "IndexLocked", "IndexedDocument",
+    "NoIndex", "Progress", "ProgressFn", "SkippedFile", "counted",
 ]
 
 

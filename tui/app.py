@@ -17,7 +17,7 @@ from assistant.excerpts import Excerpt, add_unique, to_markdown
 from assistant.textsafe import terminal_safe
 from tui.commands import AssistantCommands
 from tui.jobs import JobsMixin, describe_error
-from tui.messages import AssistantReady, IndexFinished, IndexProgress
+from tui.messages import AssistantReady, IndexFinished, IndexProgress, ModelPreparing
 from tui.screens.ask import AskScreen
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ class MutualsApp(JobsMixin, App[int]):
     def __init__(self, assistant: Assistant) -> None:
         super().__init__()
         self.assistant = assistant
+        # The model's one-off export (first start) is named in the status line.
+        assistant.on_notice = lambda text: self.post_message(ModelPreparing(text))
         self.excerpts: list[Excerpt] = []
         self._init_jobs()
         self._documents: dict[str, IndexedDocument] | None = None
@@ -91,7 +93,9 @@ class MutualsApp(JobsMixin, App[int]):
         self.notify(text, severity="error", markup=False, timeout=8)
 
     # -- messages from jobs --------------------------------------------------------------
-    def to_screens(self, message: IndexProgress | IndexFinished | AssistantReady) -> None:
+    def to_screens(
+        self, message: IndexProgress | IndexFinished | ModelPreparing | AssistantReady
+    ) -> None:
         """Post a copy of a job's message to every screen of the stack: each screen that
         shows jobs handles it (``on_index_progress`` ...); the others ignore it."""
         for screen in self.screen_stack:
@@ -99,6 +103,9 @@ class MutualsApp(JobsMixin, App[int]):
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.last_progress = message
+        self.to_screens(message)
+
+    def on_model_preparing(self, message: ModelPreparing) -> None:
         self.to_screens(message)
 
     def on_index_finished(self, message: IndexFinished) -> None:

@@ -1,8 +1,9 @@
 """Messages the app's workers post (from threads, via ``post_message``).
 
 Typed dataclasses, handled by Textual's own dispatch (``on_index_progress``,
-``on_index_finished``, ``on_assistant_ready``): a job posts one to the app, which keeps
-what it needs and posts a copy to each screen of its stack (``MutualsApp.to_screens``).
+``on_index_finished``, ``on_model_preparing``, ``on_assistant_ready``): a job posts one
+to the app, which keeps what it needs and posts a copy to each screen of its stack
+(``MutualsApp.to_screens``).
 They do not bubble, so a copy posted to a screen never comes back up to the app.
 """
 
@@ -45,6 +46,14 @@ class IndexFinished(Message, bubble=False):
     error: str | None = None
     cancelled: bool = False
     sync: SyncReport | None = None
+
+
+@dataclass
+class ModelPreparing(Message, bubble=False):
+    """Slow one-off work on the model has begun (its export for this machine, on the
+    first start): ``text`` says so in one line (``Assistant.on_notice``)."""
+
+    text: str
 
 
 @dataclass

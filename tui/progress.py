@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.indexing import PASSAGE, counted
+
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
@@ -12,29 +14,30 @@ if TYPE_CHECKING:
 
 def describe_progress(p: IndexProgress) -> str:
     """One natural line for a progress report of ``index.builder`` (or a sync step)."""
-    counted = f" ({p.done} of {p.total})" if p.total > 1 else ""
+    of_total = f" ({p.done} of {p.total})" if p.total > 1 else ""
     if p.stage == "scan":
         return "Looking for documents…"
     if p.stage == "read":
         if p.total and p.done >= p.total:
-            return f"Read {p.total} document{'s' if p.total != 1 else ''}."
+            return f"Read {counted(p.total, 'document')}."
         name = f": {p.text}" if p.text else ""
-        return f"Reading documents{counted}{name}"
+        return f"Reading documents{of_total}{name}"
     if p.stage == "embed":
         if not p.total:
             return "Nothing new to embed."
-        # The builder embeds each new passage and each of its sentences (for answers).
-        noun = "text" if p.total == 1 else "passages and sentences"
+        # Counted in passages, as the "Ready" line and the documents screen count them
+        # (the builder embeds each passage with its sentences).
+        new = counted(p.total, "new " + PASSAGE)
         if p.done >= p.total:
-            return f"Embedded {p.total} new {noun}."
-        return f"Embedding {p.total} new {noun}…" + (counted if p.done else "")
+            return f"Embedded {new}."
+        return f"Embedding {new}…" + (of_total if p.done else "")
     if p.stage == "write":
         step = p.text[:1].upper() + p.text[1:] if p.text else "Writing the index"
         return f"{step}…"
     if p.stage == "done":
         return (p.text[:1].upper() + p.text[1:] + ".") if p.text else "Done."
     text = p.text[:1].upper() + p.text[1:] if p.text else p.stage.capitalize()
-    return text + counted
+    return text + of_total
 
 
 def show_on_bar(bar: ProgressBar, p: IndexProgress) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.text import Text
 
-from assistant.indexing import SkippedFile
+from assistant.indexing import PASSAGE, SkippedFile, counted
 from tui.widgets.literal import literal
 
 RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
@@ -53,10 +53,11 @@ def render_results(report: Any) -> Text:
 
 
 def build_summary(report: Any, prefix: str = "Done") -> str:
-    """One line: documents, chunks and how many files were added, ..., failed."""
+    """One line: documents, passages and how many files were added, ..., failed."""
     d = as_dict(report)
     n = {k: len(d.get(k) or []) for k in ("added", "updated", "unchanged", "removed", "failed")}
-    return (f"{prefix}: {d.get('documents', 0)} documents, {d.get('chunks', 0)} chunks — "
+    return (f"{prefix}: {counted(int(d.get('documents', 0)), 'document')}, "
+            f"{counted(int(d.get('chunks', 0)), PASSAGE)} — "
             f"{n['added']} added, {n['updated']} updated, {n['unchanged']} unchanged, "
             f"{n['removed']} removed, {n['failed']} failed ({float(d.get('seconds', 0)):.1f} s).")
 

@@ -163,14 +163,15 @@ async def test_first_run_builds_the_index_with_progress_then_answers(
         app.screen.show_progress = spy
         await settle(app, pilot)
         assert assistant.has_index()
-        assert "Ready: 2 document(s)" in shown(app.screen.query_one("#status", Label))
+        assert "Ready: 2 documents" in shown(app.screen.query_one("#status", Label))
         assert app.last_progress is not None and app.last_progress.stage == "done"
     assert seen, "progress was reported while indexing"
-    # The status reads naturally ("Embedding 60 new passages and sentences…"), not
-    # "embed embedding 60 new texts".
+    # The status reads naturally ("Embedding 7 new passages…"), not "embed embedding 60
+    # new texts", and counts what the "Ready" line counts (issue 13, item 10).
     embedding = [t for t in seen if "mbedd" in t]
-    assert embedding and all("new passages and sentences" in t for t in embedding), seen
-    assert not any("embed embedding" in t for t in seen)
+    passages = sum(d.chunks for d in assistant.sources())
+    assert embedding and all(f"{passages} new passages" in t for t in embedding), seen
+    assert not any("embed embedding" in t or "sentences" in t for t in seen)
     # A step that has not counted anything yet pulses (no total) instead of sitting at
     # 0%; a counted step shows its fraction.
     for stage, done, total, bar_total, bar_progress in bars:
@@ -195,14 +196,17 @@ async def test_progress_reads_naturally_and_the_bar_pulses_until_counted(assista
         screen = app.screen
         bar = screen.query_one("#index-progress", ProgressBar)
         status = screen.query_one("#index-status", Label)
-        screen.show_progress(IndexProgress("embed", 0, 28, "embedding 28 new texts"))
+        screen.show_progress(IndexProgress("embed", 0, 28, "embedding 28 new passages"))
         await pilot.pause()
-        assert shown(status) == "Embedding 28 new passages and sentences…"
+        assert shown(status) == "Embedding 28 new passages…"
         assert bar.total is None and not bar.has_class("-hidden")
-        screen.show_progress(IndexProgress("embed", 16, 28, "embedding"))
+        screen.show_progress(IndexProgress("embed", 16, 28, "embedding 28 new passages"))
         await pilot.pause()
-        assert shown(status) == "Embedding 28 new passages and sentences… (16 of 28)"
+        assert shown(status) == "Embedding 28 new passages… (16 of 28)"
         assert (bar.total, bar.progress) == (28, 16)
+        screen.show_progress(IndexProgress("embed", 0, 1, "embedding 1 new passage"))
+        await pilot.pause()
+        assert shown(status) == "Embedding 1 new passage…"  # one passage, not "1 text"
         screen.show_progress(IndexProgress("read", 2, 5, "guidance.pdf"))
         await pilot.pause()
         assert shown(status) == "Reading documents (2 of 5): guidance.pdf"

@@ -14,8 +14,9 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, ProgressBa
 from textual.worker import get_current_worker
 
 from assistant.excerpts import Excerpt, from_answer
+from assistant.indexing import PASSAGE, counted
 from tui.jobs import deliver, describe_error
-from tui.messages import AssistantReady, IndexProgress, SourceRequest
+from tui.messages import AssistantReady, IndexProgress, ModelPreparing, SourceRequest
 from tui.progress import describe_progress, show_on_bar
 from tui.widgets.literal import literal, query_terms
 from tui.widgets.passage_list import Entry, PassageList, entry_from_citation, entry_from_passage
@@ -141,6 +142,13 @@ class AskScreen(Screen):
     def on_assistant_ready(self, message: AssistantReady) -> None:
         self.show_ready(message)
 
+    def on_model_preparing(self, message: ModelPreparing) -> None:
+        """The one-off export of the model, named while it runs (most of a first start)."""
+        if not self.app.ready.is_set():
+            self.query_one("#progress", ProgressBar).remove_class("-hidden")
+            self.query_one("#progress", ProgressBar).update(total=None)
+            self.set_status(("First run: " if self.app.indexing else "") + message.text)
+
     def show_progress(self, p: IndexProgress) -> None:
         show_on_bar(self.query_one("#progress", ProgressBar), p)
         if not self.app.ready.is_set():
@@ -157,7 +165,8 @@ class AskScreen(Screen):
             self.set_status(f"Ready, but the index cannot be read: {describe_error(exc)}")
             return
         chunks = sum(d.chunks for d in docs)
-        self.set_status(f"Ready: {len(docs)} document(s), {chunks} passages indexed.")
+        self.set_status(f"Ready: {counted(len(docs), 'document')}, "
+                        f"{counted(chunks, PASSAGE)} indexed.")
 
     # -- asking ------------------------------------------------------------------------
     def focus_question(self) -> None:

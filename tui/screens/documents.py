@@ -20,7 +20,7 @@ from tui.widgets.literal import literal
 
 if TYPE_CHECKING:
     from tui.app import MutualsApp
-    from tui.messages import IndexFinished, IndexProgress
+    from tui.messages import IndexFinished, IndexProgress, ModelPreparing
 
 
 #: Width taken by the table's border, scrollbar and cell padding, and by the fixed columns
@@ -222,6 +222,10 @@ class DocumentsScreen(Screen):
 
     def on_index_finished(self, message: IndexFinished) -> None:
         self.show_index_finished(message)
+
+    def on_model_preparing(self, message: ModelPreparing) -> None:
+        if self.app.indexing:  # the first start's index waits for the model's export
+            self.query_one("#index-status", Label).update(literal(message.text))
 
     def show_progress(self, p: IndexProgress) -> None:
         self.refresh_bindings()  # a run started elsewhere (first run, palette) shows x
