@@ -53,3 +53,17 @@ async def wait_until(pilot, condition, timeout: float = 30.0, what: str = "") ->
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or condition}")
         await pilot.pause(0.02)
+
+
+def screen_text(app) -> list[str]:  # noqa: ANN001
+    """The lines of the terminal as the app last drew them (toasts and all)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text().splitlines()

@@ -86,10 +86,37 @@ async def test_documents_table_keeps_every_column_on_screen_at_80_columns(assist
         await settle(app, pilot)
         table = app.screen.query_one("#docs", DataTable)
         labels = [str(c.label) for c in table.ordered_columns]
-        assert labels == ["Title", "Pages", "Chunks", "Indexed at", "Source"]
+        assert labels == ["Title", "Pages", "Passages", "Indexed at", "Source"]
         used = sum(c.get_render_width(table) for c in table.ordered_columns)
         assert used <= table.scrollable_content_region.width
         sources = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
-        # A URL keeps its start, a file path its end (the file name).
-        assert any(s.startswith("gov.uk/government/") for s in sources), sources
+        # A URL keeps its site and its end (the page), a file path its end (the file name).
+        assert any(s.startswith("gov.uk/…") and s.endswith("-services") for s in sources), \
+            sources
         assert any(s.startswith("…") and s.endswith("/notes.md") for s in sources), sources
+
+
+async def test_documents_table_reads_at_120_columns(assistant):
+    """At 120x40 (issue 13, item 9): every heading whole, a title of 39 characters whole,
+    a web page's source showing its site and its page, a file's its name."""
+    from textual.widgets import DataTable
+
+    from tests.tui.helpers import screen_text
+
+    app = make_app(assistant)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        table = app.screen.query_one("#docs", DataTable)
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) \
+            <= table.scrollable_content_region.width
+        lines = screen_text(app)
+        header = next(line for line in lines if "Title" in line and "Source" in line)
+        for heading in ("Title", "Pages", "Passages", "Indexed at", "Source"):
+            assert f" {heading} " in header, header
+        report = next(line for line in lines if "Partnerships for Better Public Services" in line)
+        assert "gov.uk/…" in report and "public-services" in report, report
+        assert " – " not in report  # a PDF has pages
+        notes = next(line for line in lines if "Adviser notes on procurement" in line)
+        assert "/docs/notes.md" in notes and " – " in notes, notes

@@ -24,15 +24,16 @@ if TYPE_CHECKING:
 
 
 #: Width taken by the table's border, scrollbar and cell padding, and by the fixed columns
-#: (pages 5, chunks 6, "YYYY-MM-DD HH:MM" 16).
+#: (pages 5, passages 8, "YYYY-MM-DD HH:MM" 16).
 _TABLE_CHROME = 2 + 2 + 5 * 2
-_FIXED_COLUMNS = 5 + 6 + 16
+_FIXED_COLUMNS = 5 + 8 + 16
 
 
 def column_widths(screen_width: int) -> tuple[int, int]:
-    """Widths of the Title and Source columns: they share what the fixed columns leave."""
+    """Widths of the Title and Source columns: they share what the fixed columns leave,
+    the title a little more (it is what people read; the source is cut in the middle)."""
     free = max(24, screen_width - _TABLE_CHROME - _FIXED_COLUMNS)
-    title = max(12, free // 2)
+    title = max(12, free * 11 // 20)
     return title, free - title
 
 
@@ -45,11 +46,18 @@ def short_source(source: str) -> str:
     return source
 
 
-def fit(text: Text, width: int, keep_end: bool = False) -> Text:
-    """``text`` cut to ``width`` cells with an ellipsis; a path keeps its end (the file)."""
+def fit(text: Text, width: int, keep: str = "start") -> Text:
+    """``text`` cut to ``width`` cells with an ellipsis, keeping its ``start`` (a title),
+    its ``end`` (a path: the file) or its ``host`` and end (a URL: the site and the page)."""
     if text.cell_len <= width:
         return text
-    if keep_end:
+    if keep == "host":
+        host = text.plain.split("/", 1)[0]
+        tail = width - len(host) - 2
+        if tail >= 8:
+            return text[: len(host) + 1] + Text("…") + text[len(text) - tail:]
+        keep = "end"
+    if keep == "end":
         return Text("…") + text[len(text) - (width - 1):]
     return text[: width - 1] + Text("…")
 
@@ -138,7 +146,7 @@ class DocumentsScreen(Screen):
         title_w, source_w = column_widths(self.size.width or self.app.size.width)
         table.add_column("Title", width=title_w)
         table.add_column("Pages", width=5)
-        table.add_column("Chunks", width=6)
+        table.add_column("Passages", width=8)
         table.add_column("Indexed at", width=16)
         table.add_column("Source", width=source_w)
         try:
@@ -153,7 +161,7 @@ class DocumentsScreen(Screen):
             table.add_row(fit(literal(d.title), title_w), Text(pages),
                           Text(str(d.chunks)), Text(d.indexed_at[:16].replace("T", " ")),
                           fit(literal(short_source(d.url or d.source)), source_w,
-                              keep_end=not d.url), key=d.doc_id)
+                              keep="host" if d.url else "end"), key=d.doc_id)
         text = Text()
         text.append("Sources: ", style="bold")
         text.append("the bundled documents (always)")
