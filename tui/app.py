@@ -6,14 +6,17 @@ with ``make_app(assistant)``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 from textual.screen import Screen
 
 from assistant.excerpts import Excerpt, add_unique, to_markdown
+from assistant.indexing import counted
 from assistant.textsafe import terminal_safe
 from tui.commands import AssistantCommands
 from tui.jobs import JobsMixin, describe_error
@@ -23,7 +26,6 @@ from tui.screens.ask import AskScreen
 if TYPE_CHECKING:
     from assistant.indexing import IndexedDocument
     from assistant.service import Assistant
-    from assistant.sync import SyncReport
 
 
 class MutualsApp(JobsMixin, App[int]):
@@ -72,7 +74,7 @@ class MutualsApp(JobsMixin, App[int]):
         if not new:
             self.notify("Nothing to mark here.", severity="warning")
         elif added:
-            self.notify(f"Marked {added} excerpt{'s' if added > 1 else ''} "
+            self.notify(f"Marked {counted(added, 'excerpt')} "
                         f"({len(self.excerpts)} in the list, F3 to see them).")
         else:
             self.notify("Already in the excerpts list.")
@@ -82,11 +84,20 @@ class MutualsApp(JobsMixin, App[int]):
 
     def notify(self, message: str, *, title: str = "", severity="information",  # noqa: ANN001
                timeout: float | None = None, markup: bool = False) -> None:
-        """Every notification shown literally: file names, URLs, titles and reasons are
+        """One notification at a time, on one line, shown literally.
+
+        A new notification replaces the one showing (they never stack up over the lists);
+        ``app.tcss`` keeps a toast one line tall. File names, URLs, titles and reasons are
         data, so markup is never parsed and control characters (an ESC starting a
-        terminal escape sequence) are shown as visible escapes (``terminal_safe``)."""
-        super().notify(terminal_safe(message, multiline=True), title=terminal_safe(title),
-                       severity=severity, timeout=timeout, markup=False)
+        terminal escape sequence) are shown as visible escapes (``terminal_safe``).
+        """
+        text = re.sub(r"[\r\n]+[ \t]*", " ", f"{title}: {message}" if title else message)
+        super().notify(terminal_safe(text), severity=severity, timeout=timeout, markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """A new notification replaces the one showing: this runs before Textual's own
+        handler adds it (``notify`` only posts it, so two in a row still end as one)."""
+        self._notifications.clear()
 
     def error(self, text: str) -> None:
         """Show a problem as a notification (document text is never markup)."""
@@ -109,34 +120,23 @@ class MutualsApp(JobsMixin, App[int]):
         self.to_screens(message)
 
     def on_index_finished(self, message: IndexFinished) -> None:
+        from tui.results import outcome
+        from tui.screens.documents import DocumentsScreen
+
         self._documents = None
-        if message.sync is not None:
-            self._notify_sync(message.sync, message)
-        elif message.error:
-            self.notify(message.error, severity="warning" if message.cancelled else "error",
-                        markup=False, timeout=8)
+        # The documents screen shows the outcome in its status line: a notification only
+        # when that screen is not showing. The first run's index is shown by the ask
+        # screen's status line ("First run: …", then "Ready: …") unless it failed.
+        if not isinstance(self.screen, DocumentsScreen) and (
+                not message.first_run or message.report is None):
+            text, severity = outcome(message)
+            self.notify(text, severity=severity, timeout=8)
         self.to_screens(message)
-
-    def _notify_sync(self, sync: SyncReport, message: IndexFinished) -> None:
-        """The outcome of a GOV.UK sync (the one-line offline message when offline)."""
-        from tui.results import sync_summary
-
-        # Sync messages can hold hosts and URLs from the API; markup=False does not stop
-        # an escape sequence, so they are made visible first.
-        trouble = bool(sync.offline or sync.failed)
-        self.notify(terminal_safe(sync_summary(sync)),
-                    severity="warning" if trouble else "information", markup=False, timeout=8)
-        if sync.pages and sync.offline:
-            self.notify(terminal_safe(sync.offline), severity="warning", markup=False,
-                        timeout=8)
-        if message.report is None and sync.pages and message.error:
-            self.notify(terminal_safe(message.error), markup=False, timeout=8,
-                        severity="warning" if message.cancelled else "error")
 
     def on_assistant_ready(self, message: AssistantReady) -> None:
         self._documents = None
-        if message.error:
-            self.error(message.error)
+        if message.error and not isinstance(self.screen, AskScreen):
+            self.error(message.error)  # the ask screen's status line says "Not ready: …"
         self.to_screens(message)
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001
@@ -204,9 +204,8 @@ class MutualsApp(JobsMixin, App[int]):
         self.copy_to_clipboard(self.excerpts_markdown())
         # The terminal is asked to set the clipboard (OSC 52); whether it does cannot be
         # known from here, so say what was attempted and how to be sure.
-        self.notify(f"Sent {len(self.excerpts)} excerpt(s) as Markdown to the terminal's "
-                    f"clipboard (terminals that allow clipboard writes only). To be sure, "
-                    f"press s to save them to a file.", markup=False)
+        self.notify(f"Sent {counted(len(self.excerpts), 'excerpt')} to the clipboard (if the "
+                    f"terminal allows it); to be sure, F3 then s saves them to a file.")
 
     def _busy(self) -> bool:
         if self.indexing:

@@ -100,6 +100,7 @@ class JobsMixin:
             if not self.assistant.has_index():
                 self.indexing = True
                 finished = self._run_index(())
+                finished.first_run = True
                 self.indexing = False
                 self.post_message(finished)
             if not get_current_worker().is_cancelled:

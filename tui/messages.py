@@ -46,6 +46,8 @@ class IndexFinished(Message, bubble=False):
     error: str | None = None
     cancelled: bool = False
     sync: SyncReport | None = None
+    first_run: bool = False
+    """The first start's index of the bundled documents (the ask screen shows it)."""
 
 
 @dataclass

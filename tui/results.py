@@ -8,12 +8,15 @@ and never parsed as markup.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from assistant.indexing import PASSAGE, SkippedFile, counted
 from tui.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from tui.messages import IndexFinished
 
 RESULT_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
                 "failed": "bold red", "downloaded": "green"}
@@ -69,25 +72,55 @@ def sync_summary(sync: Any) -> str:
         if d["offline"]:
             return str(d["offline"])
         return f"GOV.UK sync fetched no page ({len(d['failed'])} failed)."
-    return (f"GOV.UK sync: {len(d['pages'])} page(s) into {d['folder']} — "
+    # The folder is not named: it is in the sources list, and the line is one toast.
+    return (f"GOV.UK sync: {counted(len(d['pages']), 'page')} — "
             f"{len(d['downloaded'])} downloaded, {len(d['unchanged'])} unchanged, "
             f"{len(d['removed'])} removed, {len(d['failed'])} failed.")
 
 
 def render_sync(sync: Any) -> Text:
-    """The sync's summary, the offline line if any, then downloaded and failed files."""
+    """The sync's files: failed ones (with the reason), then those downloaded. Its summary
+    and offline line are the run's outcome (``outcome``), shown once, elsewhere."""
     d = as_dict(sync)
     out = Text()
-    out.append_text(literal(sync_summary(d), style="bold"))
-    if d["pages"] and d["offline"]:
-        out.append("\n")
-        out.append_text(literal(str(d["offline"]), style="yellow"))
-    body = Text()
     for item in d["failed"]:
-        _failed_line(body, SkippedFile.from_json(item))
+        _failed_line(out, SkippedFile.from_json(item))
     for path in d["downloaded"]:
-        _line(body, "downloaded", str(path))
-    if body:
-        out.append("\n")
-        out.append_text(body)
+        _line(out, "downloaded", str(path))
     return out
+
+
+def outcome(finished: IndexFinished) -> tuple[str, str]:
+    """How an indexing run or a GOV.UK sync ended, as one line and a severity.
+
+    The one place a run's outcome is worded: the documents screen shows it in its status
+    line; away from that screen it is the one notification. A sync's offline message, a
+    cancel or an error is said here once, never again beside it.
+    """
+    parts: list[str] = []
+    trouble = False
+    sync = finished.sync
+    if sync is not None:
+        d = as_dict(sync)
+        parts.append(sync_summary(d))
+        trouble = bool(d["offline"] or d["failed"])
+        if not d["pages"]:  # nothing fetched: the offline line (or "no page") says it all
+            return _sentence(parts[0]), "warning"
+        if d["offline"]:
+            parts.append(str(d["offline"]))
+    if finished.report is not None:
+        parts.append(build_summary(finished.report))
+    else:
+        parts.append(finished.error or "Indexing stopped.")
+        trouble = True
+    severity = "warning" if trouble else "information"
+    if finished.report is None and finished.error and not finished.cancelled:
+        severity = "error"
+    return " ".join(_sentence(part) for part in parts), severity
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first, a full stop last ("offline: …" reads
+    "Offline: …." among the others)."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else text + "."

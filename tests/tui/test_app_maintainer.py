@@ -96,15 +96,17 @@ async def test_sync_key_fetches_from_govuk_indexes_and_reports_each_file(
         await settle(app, pilot)
         assert isinstance(app.screen, DocumentsScreen)
 
-        notes = _notes(app)
-        assert any(n.startswith("GOV.UK sync: 2 page(s)") and "1 failed" in n for n in notes)
-        assert any(n.startswith("Done:") for n in notes)  # the reindex that followed
+        # The outcome once, in the status line: the sync, then the reindex that followed
+        # (not also as notifications, issue 13 item 8).
+        status = shown(app.screen.query_one("#index-status", Label))
+        assert status.startswith("GOV.UK sync: 2 pages —") and "1 failed. Done:" in status
+        assert not [n for n in _notes(app) if "GOV.UK sync" in n or "Done:" in n]
         results = shown(app.screen.query_one("#results-text", Static))
+        assert "GOV.UK sync:" not in results and "Done:" not in results
         xlsx = next(line for line in results.splitlines() if "survey-data.xlsx" in line)
         assert xlsx.startswith("failed") and "not indexed" in xlsx
         downloaded = [line for line in results.splitlines() if line.startswith("downloaded")]
         assert len(downloaded) == 4  # two pages, the PDF and the HTML summary
-        assert "Done:" in shown(app.screen.query_one("#index-status", Label))
         after = _titles(app)
         assert set(before) < set(after)
         assert "Spinning out a public service mutual" in after
@@ -136,14 +138,15 @@ async def test_sync_from_the_palette_offline_says_so_in_one_line_and_changes_not
         await wait_until(pilot, lambda: isinstance(app.screen, DocumentsScreen)
                          and not app.indexing, 60, "the sync to give up")
         await settle(app, pilot)
-        offline = [n for n in _notes(app) if n.startswith("offline:")]
-        assert len(offline) == 1
-        assert "\n" not in offline[0] and "cannot reach 127.0.0.1" in offline[0]
-        assert "nothing was changed" in offline[0]
-        assert not [n for n in app._notifications if n.severity == "error"]
+        # Said once, where it belongs: the status line beside the sync (issue 13, item 8);
+        # not also as a notification, nor again in the results panel.
+        status = shown(app.screen.query_one("#index-status", Label))
+        assert status.startswith("Offline: ") and "cannot reach 127.0.0.1" in status
+        assert "nothing was changed" in status and "\n" not in status
+        assert not [n for n in _notes(app) if "offline" in n.lower()]
         results = shown(app.screen.query_one("#results-text", Static))
-        assert results.splitlines()[0] == offline[0]
-        assert "Last finished run" in results  # what is still live is still listed
+        assert "offline" not in results.lower() and "cannot reach" not in results
+        assert results.startswith("Last finished run")  # what is still live is listed
         await pilot.press("f1")
         help_text = " ".join(shown(s) for s in app.screen.query(Static))
         assert "sync from GOV.UK" in help_text  # the help lists s
@@ -187,9 +190,11 @@ async def test_cancel_during_a_sync_keeps_the_files_and_leaves_the_index_as_it_w
         await wait_until(pilot, lambda: not app.indexing, 60, "the sync to stop")
         await settle(app, pilot)
         status = shown(app.screen.query_one("#index-status", Label))
+        assert status.startswith("GOV.UK sync: 2 pages —")
         assert "cancelled" in status.lower() and "index is unchanged" in status
         results = shown(app.screen.query_one("#results-text", Static))
-        assert results.startswith("GOV.UK sync: 2 page(s)")
+        assert results.startswith("GOV.UK sync\n") and "\ndownloaded" in results
+        assert "Last finished run" in results
     assert (assistant.layout.root / "CURRENT").read_text() == current
     assert assistant.source_paths() == sources
     assert "Spinning out a public service mutual" not in [d.title for d in assistant.sources()]

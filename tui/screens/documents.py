@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Stati
 
 from tui.jobs import describe_error
 from tui.progress import describe_progress, show_on_bar
-from tui.results import build_summary, render_results, render_sync
+from tui.results import build_summary, outcome, render_results, render_sync
 from tui.screens.prompt import PathPrompt
 from tui.widgets.literal import literal
 
@@ -116,7 +116,8 @@ class DocumentsScreen(Screen):
         """Add the last finished run's summary and per-file results, if there was one."""
         last = self.last_build()
         if last is not None:
-            out.append("\n\n")
+            if out:
+                out.append("\n\n")
             out.append(build_summary(last, "Last finished run"), style="bold")
             out.append("\n")
             out.append_text(render_results(last))
@@ -187,8 +188,7 @@ class DocumentsScreen(Screen):
     def action_back(self) -> None:
         """Back to the previous screen; a running job carries on in the background."""
         if self.app.indexing:
-            self.app.notify("Indexing continues in the background; "
-                            "x on the Documents screen cancels it.")
+            self.app.notify("Indexing continues in the background (F4, then x, cancels it).")
         self.app.pop_screen()
 
     def action_add(self) -> None:
@@ -241,34 +241,26 @@ class DocumentsScreen(Screen):
         self.query_one("#index-status", Label).update(literal(describe_progress(p)))
 
     def show_index_finished(self, message: IndexFinished) -> None:
+        """The outcome once, in the status line; the files it concerned in the panel (a
+        run that indexed nothing: the last finished run's, which is what is live)."""
         self.refresh_bindings()
         bar = self.query_one("#index-progress", ProgressBar)
-        status = self.query_one("#index-status", Label)
+        self.query_one("#index-status", Label).update(literal(outcome(message)[0]))
         results = Text()
         if message.sync is not None:
-            results.append_text(render_sync(message.sync))
+            files = render_sync(message.sync)
+            if files:
+                results.append("GOV.UK sync\n", style="bold")
+                results.append_text(files)
         if message.report is None:
             bar.add_class("-hidden")  # nothing was indexed: no bar stuck at 0%
-            stopped = message.error or "Indexing stopped."
-            status.update(literal(stopped))
-            if message.sync is None or message.sync.pages:
-                if results:
-                    results.append("\n\n")
-                results.append_text(literal(stopped, style="italic"))
             self._append_last_build(results)
-            self.query_one("#results-text", Static).update(results)
-            self.refresh_documents()
-            return
-        report = message.report
-        bar.update(total=1, progress=1)
-        summary = build_summary(report)
-        status.update(Text(summary))
-        if results:
-            results.append("\n\n")
-            results.append("Index: ", style="bold")
-            results.append(summary)
-            results.append("\n")
-        results.append_text(render_results(report))
-        self.query_one("#results-text", Static).update(results)
+        else:
+            bar.update(total=1, progress=1)
+            if results:
+                results.append("\n\n")
+                results.append("Index\n", style="bold")
+            results.append_text(render_results(message.report))
+        self.query_one("#results-text", Static).update(
+            results or Text("Nothing was indexed.", style="dim"))
         self.refresh_documents()
-        self.app.notify(summary, markup=False)
