@@ -58,7 +58,7 @@ def sync_lines(report: SyncReport) -> tuple[list[str], list[str]]:
     out: list[str] = []
     err: list[str] = [safe(report.offline)] if report.offline else []
     if report.pages:
-        out.append(f"Synced {len(report.pages)} page(s) into {safe(report.folder)}: "
+        out.append(f"Synced {counted(len(report.pages), 'page')} into {safe(report.folder)}: "
                    f"{len(report.downloaded)} downloaded, {len(report.unchanged)} unchanged, "
                    f"{len(report.removed)} removed")
         out.extend(f"  downloaded {safe(path)}" for path in report.downloaded)

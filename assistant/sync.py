@@ -52,6 +52,7 @@ from assistant.sync_state import (
     write_state,
 )
 from corpus.records import SkippedFile
+from corpus.wording import counted
 from index.atomic import fsync_dir
 
 if TYPE_CHECKING:
@@ -363,7 +364,7 @@ def sync(
                     if not existed:
                         shutil.rmtree(folder, ignore_errors=True)
                     return report
-                report.offline = f"network lost: {exc}; synced {len(report.pages)} page(s)"
+                report.offline = f"network lost: {exc}; synced {counted(len(report.pages), 'page')}"
                 break
             except (FetchError, ValueError) as exc:
                 report.failed.append(SkippedFile(url, str(exc)))

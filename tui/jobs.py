@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
+from assistant.indexing import counted
 from tui.messages import AssistantReady, IndexFinished, IndexProgress
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ class JobsMixin:
         from assistant.sync import sync
 
         pages = len(self.assistant.settings.sync_sources)
-        self.post_message(IndexProgress("sync", 0, 0, f"fetching {pages} GOV.UK page(s)"))
+        self.post_message(IndexProgress("sync", 0, 0, f"fetching {counted(pages, 'GOV.UK page')}"))
         downloads = 0
 
         def log(text: str) -> None:

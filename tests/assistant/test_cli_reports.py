@@ -45,7 +45,7 @@ def test_a_sync_prints_its_reindex_as_index_does():
     out, err = sync_lines(sync)
     assert err == []
     assert out == [
-        "Synced 1 page(s) into /data/govuk: 1 downloaded, 0 unchanged, 0 removed",
+        "Synced 1 page into /data/govuk: 1 downloaded, 0 unchanged, 0 removed",
         "  downloaded /data/govuk/p.html",
         "  failed https://www.gov.uk/x.xlsx: not indexed",
         *index_lines(sync.index),

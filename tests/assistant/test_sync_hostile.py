@@ -169,7 +169,7 @@ def test_an_unreachable_attachment_fails_alone_and_later_pages_are_fetched(run, 
     rc, out, err = run(f"https://www.gov.uk{REPORT}", f"https://www.gov.uk{GUIDANCE}")
 
     assert rc == 0 and err == "" and "offline" not in out
-    assert "Synced 2 page(s)" in out
+    assert "Synced 2 pages" in out
     failed = [line for line in out.splitlines() if line.startswith("  failed")]
     assert any("partnerships-report.pdf: connection to 127.0.0.1" in f for f in failed)
     assert any("annex with spaces.pdf: not a valid URL" in f for f in failed)

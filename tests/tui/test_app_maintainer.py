@@ -181,7 +181,7 @@ async def test_cancel_during_a_sync_keeps_the_files_and_leaves_the_index_as_it_w
             await pilot.press("s")
             status = app.screen.query_one("#index-status", Label)
             await wait_until(pilot, lambda: started.is_set()
-                             and "Fetching 2 GOV.UK page(s)" in shown(status),
+                             and "Fetching 2 GOV.UK pages" in shown(status),
                              what="the first request, shown as progress")
             await pilot.press("x")
             await wait_until(pilot, app._cancel.is_set, what="the cancel request")

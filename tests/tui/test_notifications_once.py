@@ -150,11 +150,11 @@ def test_a_runs_outcome_is_one_line_said_once():
         "Offline: cannot reach www.gov.uk; nothing was changed.", "warning")
     lost = SyncReport(folder="/data/govuk", pages=["https://www.gov.uk/a"],
                       downloaded=["/data/govuk/a.html"],
-                      offline="network lost: connection reset; synced 1 page(s)")
+                      offline="network lost: connection reset; synced 1 page")
     text, severity = outcome(IndexFinished(sync=lost, cancelled=True,
                                            error="Sync cancelled before indexing."))
     assert text == ("GOV.UK sync: 1 page — 1 downloaded, 0 unchanged, 0 removed, 0 failed. "
-                    "Network lost: connection reset; synced 1 page(s). "
+                    "Network lost: connection reset; synced 1 page. "
                     "Sync cancelled before indexing.")
     assert severity == "warning"
     assert outcome(IndexFinished(error="Indexing failed: disk full")) == (
