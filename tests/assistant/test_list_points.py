@@ -1,13 +1,16 @@
 """What a sentence does in a list answer: whom it tells to act, whether it is a point.
 
-Pure word rules (``assistant.points`` and ``assistant.shapes``); the list answers they
-make are tested with the real model in ``tests/integration/test_list_answers.py``.
+Pure word rules (``assistant.points``, the sentence-level parts of ``assistant.lists``
+and ``assistant.shapes``); the list answers they make are tested with the real model in
+``tests/integration/test_list_answers.py``.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from assistant.list_sections import cue_sections, listed_points
+from assistant.lists import ListParams, _points_back, _valid
 from assistant.points import (
     addressed_to,
     addressee_words,
@@ -17,6 +20,8 @@ from assistant.points import (
     organisation_actors,
 )
 from assistant.shapes import classify
+from corpus.records import Heading
+from index.store import DocumentRow
 
 
 @pytest.mark.parametrize("text", [
@@ -83,6 +88,86 @@ def test_a_request_citing_a_section_is_still_a_request():
     assert not is_topic_naming("8.2 The board is asked to note the issues in section 4 and "
                                "the actions already taken to address them.")
     assert is_topic_naming("Each of them responds to one or more of the challenges in chapter 3.")
+
+
+@pytest.mark.parametrize("text, leans", [
+    ("In small mutuals the chief executive often did this work in the evenings.", True),
+    ("In two cases staff owners voted against a partnership for this reason.", True),
+    ("The payment model did not reflect the cost of working with families with the most "
+     "complex needs, so members that took on those families lost money on them.", False),
+    ("Lead providers need reserves large enough to absorb the failure of a member, and "
+     "these take years to build.", False),
+])
+def test_a_demonstrative_leans_on_the_sentence_before_unless_it_names_its_own(text, leans):
+    assert _points_back(text) is leans
+
+
+def test_a_pronoun_naming_someone_in_the_same_sentence_is_no_dependence():
+    params = ListParams()
+    assert _valid("If Northfield Police withdraw, as they have warned they may under their "
+                  "own budget pressures, the joint panel would lose its access.", params)
+    assert not _valid("In the most successful partnerships these took place every month.",
+                      params)
+    assert not _valid("Weigh them up before you commit your organisation.", params)
+
+
+def _sentences(*items: tuple[str, bool]) -> list[tuple[int, str, bool]]:
+    out, pos = [], 0
+    for text, bullet in items:
+        out.append((pos, text, bullet))
+        pos += len(text) + 3
+    return out
+
+
+def test_a_list_the_document_calls_advantages_is_a_list_of_benefits():
+    sentences = _sentences(
+        ("The theoretical rationale behind Mutuals is strong.", False),
+        ("The model provides staff with an experience of ownership.", True),
+        ("A strong feeling of ownership results in greater engagement.", True),
+        ("Engagement is associated with higher motivation.", True),
+        ("These advantages are much needed during a time of staff shortages.", False),
+        ("Forming partnerships can offer Mutuals new routes.", False),
+    )
+    found = listed_points(sentences, "benefits")
+    assert [(s, e) for s, e, _ in found] == [(sentences[1][0], sentences[4][0])]
+    assert listed_points(sentences, "challenges") == []
+    # the list named before it: "Follow these steps."
+    steps = _sentences(("Follow these steps.", False), ("Decide who leads.", True),
+                       ("Agree how costs are shared.", True), ("Contact us.", False))
+    assert [(s, e) for s, e, _ in listed_points(steps, "steps")] == [(steps[1][0], steps[3][0])]
+
+
+def _doc(text_sections: list[tuple[str, list[str]]]):
+    sentences, headings, pos = [], [], 0
+    for title, body in text_sections:
+        headings.append(Heading(2, title, pos))
+        sentences.append((pos, title, False))
+        pos += len(title) + 1
+        for t in body:
+            sentences.append((pos, t, False))
+            pos += len(t) + 1
+    doc = DocumentRow(doc_id="d", title="A board paper", source="d.md", kind="markdown",
+                      url=None, published=None, updated=None, publisher=None, licence=None,
+                      pages=1, page_labels=[None], page_offsets=[0], headings=headings,
+                      chunks=1, content_hash="x", size=pos, mtime=0.0, indexed_at="now")
+    return doc, sentences
+
+
+def test_a_section_saying_what_might_go_wrong_holds_risks_whatever_its_heading():
+    doc, sentences = _doc([
+        ("6. Opportunities", ["Two councils have asked whether the model could be extended.",
+                              "New funding could pay for a second joint panel in the city."]),
+        ("7. Looking ahead", [
+            "Renewal is not guaranteed: the city council may tender the work again.",
+            "The mutual shares liability for any claim against the alliance.",
+            "Leading the alliance takes two days a week of the chief executive's time.",
+            "If the police withdraw, the joint panel would lose its access to intelligence."]),
+        ("8. Background", ["The alliance was formed in 2021 with six partners.",
+                           "It holds a contract from the city council."]),
+    ])
+    found = cue_sections(doc, sentences, "risks")
+    assert [titles for _, _, titles in found] == [["7. Looking ahead"]]
+    assert cue_sections(doc, sentences, "benefits") == []
 
 
 def test_a_question_naming_one_actor_closely_keeps_those_words():
