@@ -46,6 +46,7 @@ topic no document covers.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass
@@ -233,11 +234,25 @@ def _valid(text: str, params: ListParams, headings: frozenset[str] = frozenset()
     if (not fragment_ok and not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip())
             and len(words) < 12):
         return False  # a heading or a table row, not a sentence
+    return _stands_alone(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _stands_alone(text: str) -> bool:
+    """Whether a sentence makes its point on its own: it leans on no other sentence and
+    names no topic (the costly pattern searches; a document's sentences come back in
+    question after question, so they are remembered by their text)."""
     if (_ANAPHORIC.search(text) or _SELF_REFERENCE.search(text)
             or _points_back(text)
             or _BACK_REFERENCE.search(text) or _DEPENDENT.search(text)):
         return False
     return not is_topic_naming(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _states(text: str, aspect: str | None) -> bool:
+    """``states_point`` and not ``leans_other_way``, remembered by text and aspect."""
+    return states_point(text, aspect) and not leans_other_way(text, aspect)
 
 
 def _paragraph_lead(sc: StoredChunk, index: int) -> bool:
@@ -451,8 +466,7 @@ def gather_points(
     cands: list[tuple[Point, int]] = []
 
     def loose_point(text: str) -> bool:
-        return (_valid(text, params) and states_point(text, shape.aspect)
-                and not leans_other_way(text, shape.aspect))
+        return _valid(text, params) and _states(text, shape.aspect)
 
     best_loose = max((c for (sc, i, sec), c in zip(meta, cos, strict=True)
                       if not sec and _valid(sc.chunk.sentences[i].text, params)),
@@ -516,8 +530,7 @@ def gather_points(
         else:
             enumerated = False
             # A sentence on the question's own specific topic may be further from it.
-            if not (states_point(text, shape.aspect)
-                    and not leans_other_way(text, shape.aspect)
+            if not (_states(text, shape.aspect)
                     and c >= best_loose - margin * (2.0 if specific else 1.0)):
                 continue
         if (shape.actors and shape.aspect in ("recommendations", "steps", None)
