@@ -7,18 +7,36 @@ usually the sentences that *name* the topic. Instead:
 1. **Sections.** In each document among the retrieved passages, the sections whose
    heading names the question's aspect ("2 Benefits of partnership", "4 Recommendations
    (continued)", "Barriers to partnering") are read whole, across pages, beyond the top
-   passages.
-2. **Passages.** Sentences of the top passages count too when they speak of the aspect
+   passages: those naming it as the question words it ("Challenges") where the document
+   has them (they rank higher), else those naming its family ("What went wrong").
+   Where no heading names a risk, a section most of whose sentences say what might
+   happen ("7. Looking ahead": "Renewal is not guaranteed: ... may tender ...") is read
+   as one (``cue_sections``).
+2. **Lists the text names.** A bulleted list that a sentence next to it names as points
+   of the aspect ("These advantages are much needed..." after it, "Follow these steps."
+   before it) is taken whole when one of its items is close enough; its items share
+   the list's words (``listed_points``).
+3. **Passages.** Sentences of the top passages count too when they speak of the aspect
    in their own words or are about as close to the question as the best of them: an
    aspect stated where no heading names it.
-3. **Points only.** Headings, sentences that only name a topic or describe the document
-   (``assistant.points.is_topic_naming``) and near-duplicates are dropped; in a section
-   a paragraph gives its lead sentence, and further sentences only when they state
-   another point ("Second, ...", a sentence that names the aspect).
-4. **Whom it is for.** A question about an actor ("What should commissioners do?") keeps
-   the sentences addressed to that actor, or under a heading naming it, and drops those
-   addressed to others.
-5. At most ``max_points`` bullets, the strongest, shown in document order; the rest are
+4. **Points only.** Headings, table rows, sentences that only name a topic or describe
+   the document (``assistant.points.is_topic_naming``), that lean on the one before
+   ("These savings...", "did this work in the evenings") and near-duplicates are
+   dropped; in a section a paragraph's lead sentence (or, after an introduction, the
+   first that states a point) and enumerated ones ("Finally, ...") rank higher.
+5. **Whom it is for.** A question about an actor ("What should commissioners do?") keeps
+   the sentences that tell that actor to act: by the subject of their modal verb or whom
+   they recommend to ("Commissioners should...", "We recommend that the council..."),
+   also by an organisation's name the document says is such an actor ("Lanterns should"
+   where Lanterns is "a public service mutual"); a command naming no one ("Leave enough
+   time...") is for the actor its heading names, else the reader of guidance for
+   mutuals. A statement telling no one to act is for no actor. A question naming the
+   actor more closely ("the consortium board") keeps the documents addressing it so.
+6. **When.** A question's time clause ("before signing a partnership agreement") is met
+   by a point stated for that time ("Before entering a partnership, ...") as by one
+   holding its words, and a point for the other side ("Once a partnership is running")
+   is dropped.
+7. At most ``max_points`` bullets, the strongest, shown in document order; the rest are
    counted ("and N more in the sources").
 
 The answer abstains when no point is found, or when the question's own topic words
@@ -28,32 +46,34 @@ topic no document covers.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.list_actors import for_actors, names_all
+from assistant.list_sections import cached_sections, cue_sections, doc_sentences, listed_points
 from assistant.points import (
-    addressed_to,
-    addresses_reader,
+    addressee_words,
     is_topic_naming,
     leans_other_way,
-    mentions_actor,
     states_point,
 )
 from assistant.records import Answer, Passage
-from assistant.shapes import ACTORS, ASPECTS, QuestionShape
+from assistant.shapes import ACTORS, QuestionShape
+from assistant.table_rows import table_row_starts
 from index.bm25 import tokenize
 from index.reader import IndexSnapshot
-from index.store import DocumentRow, StoredChunk
+from index.store import StoredChunk
 
 
 @dataclass(frozen=True)
 class ListParams:
     """How list answers are gathered (chosen on the tuning half of benchmarks/lists.py)."""
 
-    max_points: int = 8
+    max_points: int = 10
     passages: int = 20
     """Passages retrieved for a list question (their documents' sections are read)."""
     focus_passages: int = 80
@@ -108,7 +128,32 @@ _ANAPHORIC = re.compile(r"^\W*(?:these|those|this|that|it|they|them|such|he|she|
 #: A sentence about the document itself ("Off the back of this report, ...") is not one of
 #: the points it makes.
 _SELF_REFERENCE = re.compile(r"\b(?:this|the present) (?:report|guidance|guide|review|"
-                             r"document|chapter|section|paper|note|study)\b", re.IGNORECASE)
+                             r"document|chapter|section|paper|note|study)\b|"
+                             r"\b(?:next|following|previous|preceding|last|later|earlier)\s+"
+                             r"(?:two\s+|three\s+|few\s+)?(?:chapters?|sections?|pages?)\b",
+                             re.IGNORECASE)
+#: ... or points back to what came before with a demonstrative ("In small mutuals the
+#: chief executive often did this work in the evenings.", "for this reason").
+_DEMONSTRATIVE = re.compile(r"\b(?:this\s+(?P<one>[a-z]+)|(?:these|those)\s+(?P<many>[a-z]+s))\b",
+                            re.IGNORECASE)
+_NOT_BACK = {"year", "month", "week", "time", "way", "that", "who", "whose", "which", "is",
+             "was", "has", "does", "means"}
+
+
+def _points_back(text: str) -> bool:
+    """A demonstrative whose noun the sentence has not named before it: "did this work",
+    "for these steps" lean on an earlier sentence; "families with complex needs, so
+    members that took on those families" does not."""
+    for m in _DEMONSTRATIVE.finditer(text):
+        noun = (m.group("one") or m.group("many")).lower()
+        if noun in _NOT_BACK:
+            continue
+        stem = noun[:-1] if m.group("many") else noun
+        if not re.search(rf"\b{re.escape(stem)}", text[: m.start()], re.IGNORECASE):
+            return True
+    return False
+
+
 _BACK_REFERENCE = re.compile(r"\b(?:these|those|such|all of these|none of these) (?:gains|"
                              r"benefits|advantages|challenges|difficulties|problems|barriers|"
                              r"risks|recommendations|points|steps|lessons|issues)\b",
@@ -117,19 +162,30 @@ _BACK_REFERENCE = re.compile(r"\b(?:these|those|such|all of these|none of these)
 #: partnerships these took place every month"), or a pronoun object at the end
 #: ("Mutuals should plan for this.", "...redundancies without it.").
 _DEPENDENT = re.compile(
-    r"^\W*(?:\S+\s+){0,6}?(?:these|those|they|it)\s+(?:\w+ed|were|was|are|is|have|had|"
+    r"^\W*(?:[^\s,]+\s+){0,6}?(?:these|those|they|it)\s+(?:\w+ed|were|was|are|is|have|had|"
     r"took|made|did|do|does|can|could|will|would)\b|"
-    r"\b(?:this|that|these|those)\W*$|^[^,]{0,90}\b(?:it|them)\W*$|\bof (?:these|those)\b",
+    r"\b(?:this|that|these|those)\W*$|^[^,]{0,90}\b(?:it|them)\W*$|\bof (?:these|those)\b|"
+    r"^\W*(?:\S+\s+){1,3}them\b",
     re.IGNORECASE)
 _EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|in one case|in (?:two|three|"
-                      r"some|several|many) cases|one (?:mutual|consortium|partner|council|"
-                      r"organisation|provider|interviewee)|several said|interviewees)\b",
-                      re.IGNORECASE)
+                      r"some|several|many) cases|several said|interviewees)\b|"
+                      r"^\W*one (?:mutual|consortium|partner|council|organisation|provider|"
+                      r"interviewee)\b", re.IGNORECASE)
 
-_CONTINUED = re.compile(r"\(?\bcont(?:inued|'d|d)?\b\.?\)?", re.IGNORECASE)
-_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivxIVX]+\.)\s+")
+#: "... before signing a partnership agreement?", "... when a contract ends?"
+_TIME_CLAUSE = re.compile(r"\b(?:before|after|when|once|until|while|during)\b[^,;?]*",
+                          re.IGNORECASE)
+_TIME_WORDS = re.compile(r"\b(?:before|after|when|once|until|while|during)\b", re.IGNORECASE)
+#: Points for the other side of a question's time: "before" -> not "Once it is running".
+_LATER = {"before": ("once", "after"), "until": ("once", "after"), "after": ("before",),
+          "once": ("before",)}
 
-_SECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+def _leading_time(text: str) -> str:
+    """The time word a sentence starts with ("Once a partnership is running, ...")."""
+    m = re.match(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(before|after|once|when|until|while|during)\b",
+                 text, re.IGNORECASE)
+    return m.group(1).lower() if m else ""
 
 NO_POINTS = "no sentence states a point on this"
 
@@ -147,7 +203,9 @@ class Point:
     specific: bool = False  # holds a specific topic word of the question
     lead: bool = False  # leads its paragraph or is enumerated ("Second, ...")
     heading: float = 0.0  # cosine of the section's heading with the question
+    worded: bool = False  # its section's heading names the aspect as the question does
     terms: frozenset[str] = frozenset()  # terms of the sentence, its title and headings
+    times: frozenset[str] = frozenset()  # its time words ("before"), there or in headings
 
     @property
     def text(self) -> str:
@@ -156,71 +214,9 @@ class Point:
     @property
     def score(self) -> float:
         return (self.cosine + ((1.0 + 0.5 * self.heading) if self.in_section else 0.0)
+                + (0.25 if self.worded else 0.0)
                 + (0.5 if self.specific else 0.0) + (0.1 if self.lead else 0.0)
                 - (0.3 if _EXAMPLE.search(self.text) else 0.0))
-
-
-def _heading_key(title: str) -> str:
-    return " ".join(_CONTINUED.sub(" ", _NUMBERING.sub("", title)).lower().split())
-
-
-def _stems_match(text: str, stems: tuple[str, ...]) -> bool:
-    low = text.lower()
-    return any(re.search(rf"\b{re.escape(s)}", low) for s in stems)
-
-
-_HEADING_STEMS = {a: tuple(s for s in stems if s not in ("should", "way", "getting"))
-                  for a, stems in ASPECTS.items()}
-_HEADING_STEMS["steps"] += ("ways to", "ways of", "what to do", "how to")
-
-
-def aspect_sections(doc: DocumentRow, aspect: str | None, actors: tuple[str, ...] = (),
-                    word: str | None = None) -> list[tuple[int, int, list[str]]]:
-    """(start, end, heading path) of the sections of ``doc`` whose heading names ``aspect``.
-
-    A section runs to the next heading of the same or a higher level, except that a
-    "(continued)" heading of the same title continues it. A heading naming one of
-    ``actors`` under a recommendations aspect counts too ("For commissioners").
-    """
-    if aspect is None:
-        return []
-    heads = sorted(doc.headings, key=lambda h: h.offset)
-    title = doc.title.strip().lower()
-    out: list[tuple[int, int, list[str]]] = []
-    i = 0
-    while i < len(heads):
-        h = heads[i]
-        if h.title.strip().lower() == title and h.level <= 1:
-            i += 1
-            continue
-        stems = (word,) if word else _HEADING_STEMS[aspect]
-        names = _stems_match(h.title, stems) or (
-            aspect in ("recommendations", "steps") and actors
-            and any(mentions_actor(h.title, a) for a in actors))
-        if not names:
-            i += 1
-            continue
-        key = _heading_key(h.title)
-        j = i + 1
-        while j < len(heads) and (heads[j].level > h.level
-                                  or _heading_key(heads[j].title) == key):
-            j += 1
-        end = heads[j].offset if j < len(heads) else 1 << 60
-        if h.end is not None:  # a table's caption covers its rows only
-            end = min(end, h.end)
-        out.append((h.offset, end, [h.title]))
-        i = j
-    return out
-
-
-def _cached_sections(snap: IndexSnapshot, doc: DocumentRow, aspect: str | None,
-                     actors: tuple[str, ...], word: str | None = None,
-                     ) -> list[tuple[int, int, list[str]]]:
-    per_snap = _SECTIONS.setdefault(snap, {})
-    key = (doc.doc_id, aspect, actors, word)
-    if key not in per_snap:
-        per_snap[key] = aspect_sections(doc, aspect, actors, word)
-    return per_snap[key]
 
 
 def _valid(text: str, params: ListParams, headings: frozenset[str] = frozenset(),
@@ -238,10 +234,25 @@ def _valid(text: str, params: ListParams, headings: frozenset[str] = frozenset()
     if (not fragment_ok and not re.search(r"[.!?:;)]['\"’”]?\s*$", text.strip())
             and len(words) < 12):
         return False  # a heading or a table row, not a sentence
+    return _stands_alone(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _stands_alone(text: str) -> bool:
+    """Whether a sentence makes its point on its own: it leans on no other sentence and
+    names no topic (the costly pattern searches; a document's sentences come back in
+    question after question, so they are remembered by their text)."""
     if (_ANAPHORIC.search(text) or _SELF_REFERENCE.search(text)
+            or _points_back(text)
             or _BACK_REFERENCE.search(text) or _DEPENDENT.search(text)):
         return False
     return not is_topic_naming(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _states(text: str, aspect: str | None) -> bool:
+    """``states_point`` and not ``leans_other_way``, remembered by text and aspect."""
+    return states_point(text, aspect) and not leans_other_way(text, aspect)
 
 
 def _paragraph_lead(sc: StoredChunk, index: int) -> bool:
@@ -365,19 +376,44 @@ def gather_points(
 
     # 1. Sections whose heading names the aspect, in the retrieved documents.
     spans: dict[str, list[tuple[int, int, list[str]]]] = {}
-    # Headings naming the aspect as the question words it ("Risks"), else its family.
-    for word in dict.fromkeys([shape.aspect_word, None]):
-        for doc_id in doc_rank:
-            found = _cached_sections(snap, docs[doc_id], shape.aspect, shape.actors, word)
+    # In each document, headings naming the aspect as the question words it ("Risks"),
+    # else naming its family ("What went wrong" for challenges); the first rank higher.
+    worded: set[str] = set()
+    for doc_id in doc_rank:
+        for word in dict.fromkeys([shape.aspect_word, None]):
+            found = cached_sections(snap, docs[doc_id], shape.aspect, shape.actors, word)
             if found:
                 spans[doc_id] = found
-        if spans:
-            break
+                if word is not None:
+                    worded.add(doc_id)
+                break
+    # Where no heading names the aspect, sections that state its points all the same.
+    for doc_id in doc_rank:
+        if doc_id not in spans:
+            found = cue_sections(docs[doc_id], doc_sentences(snap, doc_id), shape.aspect)
+            if found:
+                spans[doc_id] = found
+    # Bulleted lists outside those sections that a sentence next to them names as points
+    # of the aspect ("These advantages ..."): their items are points stated elsewhere,
+    # taken together when one of them is.
+    lists: dict[str, list[tuple[int, int]]] = {}
+    list_terms: dict[tuple[str, int], frozenset[str]] = {}
+    list_rows: list[int] = []
+    for doc_id in doc_rank:
+        sentences = doc_sentences(snap, doc_id)
+        for start, end, naming in listed_points(sentences, shape.aspect):
+            if any(s <= start < e for s, e, _ in spans.get(doc_id, ())):
+                continue
+            lists.setdefault(doc_id, []).append((start, end))
+            # The items of a list share its topic: each holds the words of all of them.
+            list_terms[(doc_id, start)] = frozenset(tokenize(" ".join(
+                [naming, *(t for s, t, _ in sentences if start <= s < end)])))
+            list_rows += snap.store.chunk_rows_between(doc_id, start, end)
     section_rows: list[int] = []
     for doc_id, found in spans.items():
         for start, end, _ in found:
             section_rows += snap.store.chunk_rows_between(doc_id, start, end)
-    missing = [r for r in {*section_rows, *focus_rows} if r not in stored]
+    missing = [r for r in {*section_rows, *focus_rows, *list_rows} if r not in stored]
     if missing:
         stored = {**stored, **snap.store.chunks(missing)}
 
@@ -397,7 +433,8 @@ def gather_points(
     ordered = sorted(set(section_rows), key=lambda r: (stored[r].chunk.doc_id,
                                                         stored[r].chunk.ordinal))
     top_rows = [h.row for h in hits[: max(top_k, params.loose_passages)]]
-    top_rows += [r for r in focus_rows if r not in top_rows]
+    top_rows += [r for r in [*focus_rows, *list_rows] if r not in top_rows]
+    rows_of_tables = table_row_starts(snap)  # a table row is never a point
     for row in [*ordered, *top_rows]:
         sc = stored[row]
         doc_id = sc.chunk.doc_id
@@ -405,7 +442,7 @@ def gather_points(
             continue
         for i, sent in enumerate(sc.chunk.sentences):
             key = (doc_id, sent.start)
-            if key in seen:
+            if key in seen or key in rows_of_tables:
                 continue
             section = in_span(doc_id, sent.start)
             if row not in top_rows and not section:
@@ -427,52 +464,97 @@ def gather_points(
 
     # 3. Points only: one lead sentence a paragraph in a section, plus enumerated ones.
     cands: list[tuple[Point, int]] = []
+
+    def loose_point(text: str) -> bool:
+        return _valid(text, params) and _states(text, shape.aspect)
+
     best_loose = max((c for (sc, i, sec), c in zip(meta, cos, strict=True)
                       if not sec and _valid(sc.chunk.sentences[i].text, params)),
+                     default=-1.0)
+    # A list the document names as points of the aspect is measured from the closest
+    # sentence that states such a point (not from one that only introduces the topic:
+    # "The theoretical rationale behind Mutuals is strong.").
+    best_point = max((c for (sc, i, sec), c in zip(meta, cos, strict=True)
+                      if not sec and loose_point(sc.chunk.sentences[i].text)),
                      default=-1.0)
     special = _specific_terms(snap, question)
     # With no heading naming the aspect, its points are wherever the passages state one.
     margin = params.passage_margin * (1.0 if spans else params.unheaded_factor)
+
+    def list_of(doc_id: str, offset: int) -> tuple[str, int] | None:
+        for s, e in lists.get(doc_id, ()):
+            if s <= offset < e:
+                return (doc_id, s)
+        return None
+
+    # A list whose items are points: one of them states a point close enough.
+    lists_in: set[tuple[str, int]] = set()
+    for (sc, i, sec), c in zip(meta, cos, strict=True):
+        key = None if sec else list_of(sc.chunk.doc_id, sc.chunk.sentences[i].start)
+        if key and loose_point(sc.chunk.sentences[i].text) and c >= best_point - margin:
+            lists_in.add(key)
     need_lead: dict[str, bool] = {}
     heads_of: dict[str, frozenset[str]] = {}  # each document's heading titles
     for j, ((sc, i, section), c) in enumerate(zip(meta, cos, strict=True)):
         text = sc.chunk.sentences[i].text
         doc_id = sc.chunk.doc_id
-        if section and _paragraph_lead(sc, i):
+        own_lead = section and _paragraph_lead(sc, i)
+        if own_lead:
             need_lead[doc_id] = True
         if doc_id not in heads_of:
             heads_of[doc_id] = frozenset(" ".join(h.title.split())
                                          for h in docs[doc_id].headings)
-        if not _valid(text, params, heads_of[doc_id], fragment_ok=section):
+        listed = None if section else list_of(doc_id, sc.chunk.sentences[i].start)
+        if not _valid(text, params, heads_of[doc_id], fragment_ok=section or bool(listed)):
             continue
         where = " ".join([text, docs[doc_id].title, *docs[doc_id].section_at(
             sc.chunk.sentences[i].start)])
-        terms = frozenset(tokenize(where))
+        start = span_of(doc_id, sc.chunk.sentences[i].start) if section else None
+        terms = frozenset(tokenize(where)) | list_terms.get(listed, frozenset())
         specific = bool(special and special & terms)
         if section:
             lead = need_lead.get(doc_id, False)
-            need_lead[doc_id] = False
+            # A paragraph whose first sentence was no point (an introduction) passes its
+            # lead to the first of the next sentences that states one ("This chapter
+            # describes the benefits... Most of the mutuals we interviewed had been in a
+            # partnership for three years. Partnerships gave mutuals access to ...").
+            if lead and not own_lead and not states_point(text, shape.aspect):
+                lead = False
+            else:
+                need_lead[doc_id] = False
             if c < params.section_floor:
                 continue
             enumerated = lead or bool(_ENUMERATOR.search(text))
+        elif listed in lists_in:
+            enumerated = False
         else:
             enumerated = False
             # A sentence on the question's own specific topic may be further from it.
-            if not (states_point(text, shape.aspect)
-                    and not leans_other_way(text, shape.aspect)
+            if not (_states(text, shape.aspect)
                     and c >= best_loose - margin * (2.0 if specific else 1.0)):
                 continue
         if (shape.actors and shape.aspect in ("recommendations", "steps", None)
-                and not _for_actors(snap, sc, i, shape.actors)):
+                and not for_actors(snap, sc, i, shape.actors)):
             continue
-        start = span_of(doc_id, sc.chunk.sentences[i].start) if section else None
         cands.append((Point(sc, i, rows[j], c, section,
                             (doc_rank[doc_id], sc.chunk.sentences[i].start),
                             specific, enumerated,
                             heading_cos.get((doc_id, start), 0.0) if start is not None
-                            else 0.0, terms), j))
+                            else 0.0, section and doc_id in worded, terms,
+                            frozenset(w.lower() for w in _TIME_WORDS.findall(where))), j))
     if not cands:
         return [], 0, NO_POINTS
+    # A question naming one actor more closely ("the consortium board", "NHS
+    # commissioners") keeps the documents that address it in those words, if any do.
+    if shape.actors and shape.actor_words:
+        words = [w for w in re.findall(r"[\w'-]+", shape.actor_words)
+                 if w not in ("and", "or", "of", "for", "the", "themselves", "itself")]
+        if len(words) >= 2:
+            close = {p.sc.chunk.doc_id for p, _ in cands
+                     if names_all(words, " ".join([addressee_words(p.text), *docs[
+                         p.sc.chunk.doc_id].section_at(p.sc.chunk.sentences[p.index].start)]))}
+            if close:
+                cands = [(p, j) for p, j in cands if p.sc.chunk.doc_id in close]
     # A topic word found in some of the candidates' documents but not all picks out the
     # document the question is about ("What advice does Ashby Community Health give?"):
     # the points of the documents holding most of such words (by idf) are kept.
@@ -495,12 +577,29 @@ def gather_points(
     # collection) narrow the points: "recommend about data sharing agreements" keeps the
     # recommendations on data sharing. Each point's share of those words (by idf, in its
     # sentence, section headings and title) is compared with the best point's.
+    # A clause saying when ("before signing a partnership agreement") is met by a point
+    # stated for that time ("Before entering a partnership, ...") as much as by one
+    # holding the clause's words; a point for another time ("Once a partnership is
+    # running, ...") is not one.
     topic = _topic_terms(snap, question, share=0.5) - (named if special else set())
+    clause = _TIME_CLAUSE.search(question)
+    when = clause.group(0).split()[0].lower() if clause else ""
+    if when:
+        cands = [(p, j) for p, j in cands
+                 if _leading_time(p.text) not in _LATER.get(when, ())]
     if topic:
         weights = {t: _idf(snap, t) for t in topic}
+        in_clause = set(tokenize(clause.group(0))) if clause else set()
         total = sum(weights.values()) or 1.0
-        cover = {id(p): sum(w for t, w in weights.items() if t in p.terms) / total
-                 for p, _ in cands}
+
+        def share(p: Point) -> float:
+            held = sum(w for t, w in weights.items() if t in p.terms)
+            if when in p.times:  # the time word stands for the clause's words
+                held = max(held, sum(w for t, w in weights.items()
+                                     if t in in_clause or t in p.terms))
+            return held / total
+
+        cover = {id(p): share(p) for p, _ in cands}
         best = max(cover.values())
         if best > 0:
             cands = [(p, j) for p, j in cands if cover[id(p)] >= params.topic_share * best]
@@ -532,20 +631,6 @@ def gather_points(
     shown = first + [p for p in kept if p not in first][: params.max_points - len(first)]
     shown.sort(key=lambda p: p.order)
     return shown, len(kept) - len(shown), ""
-
-
-def _for_actors(snap: IndexSnapshot, sc: StoredChunk, index: int,
-                actors: tuple[str, ...]) -> bool:
-    """Whether the sentence is addressed to one of ``actors`` (or sits under a heading
-    naming one, and addresses no one else)."""
-    text = sc.chunk.sentences[index].text
-    named = addressed_to(text)
-    if named:
-        return bool(set(named) & set(actors))
-    if "mutuals" in actors and addresses_reader(text):
-        return True  # guidance for mutuals speaks to its reader: "Agree a ...", "your"
-    section = snap.documents_by_id[sc.chunk.doc_id].section_at(sc.chunk.sentences[index].start)
-    return any(mentions_actor(h, a) for h in section for a in actors)
 
 
 def compose_list(

@@ -95,6 +95,17 @@ _VAGUE_PREDICATE = re.compile(
     r"\b(?:in|see) (?:chapter|section|part|annex|appendix) \d",
     re.IGNORECASE,
 )
+#: Where to get more of the document: "Contact ... for more information".
+_CONTACT = re.compile(
+    r"^\W*(?:please\s+)?(?:contact|email|e-mail|write to|call|phone|ring)\b[^.]*\b(?:for "
+    r"(?:more |further )?(?:information|details|copies|the appendix|the appendices|"
+    r"the annex(?:es)?)|with (?:any )?questions)\b", re.IGNORECASE)
+#: A sentence whose subject is "everything", "nothing", "not all"... and says no more than
+#: that things went well or badly.
+_VAGUE_SUMMARY = re.compile(
+    r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:not\s+|almost\s+|nearly\s+)?(?:everything|"
+    r"nothing|all|much|little|some things|things|not all of it|most of it)\s+"
+    r"(?:went|worked|has|have|had|was|were|did|is|are|goes|go)\b", re.IGNORECASE)
 _SPECIFIC = re.compile(r"\d|%|£|\bper cent\b", re.IGNORECASE)
 
 
@@ -120,11 +131,17 @@ def is_topic_naming(text: str) -> bool:
         return True
     if _COORDINATED.search(s):
         return True
-    if re.search(r"\b(?:in|see|from) (?:chapter|section|part|annex|appendix) \d", s,
-                 re.IGNORECASE):
+    if _CONTACT.match(s):
+        return True  # "Contact the company secretary for the appendices."
+    # (a directive citing a section still asks for something: "The board is asked to
+    # note the issues in section 4")
+    if not _MODAL.search(s) and re.search(
+            r"\b(?:in|see|from) (?:chapter|section|part|annex|appendix) \d", s, re.IGNORECASE):
         return True
     if re.match(r"^\W*how to\b", s, re.IGNORECASE):  # a title-like description
         return True
+    if _VAGUE_SUMMARY.match(s) and len(s.split()) <= 8:
+        return True  # "4.1 Not everything went to plan."
     words = s.rstrip(" .!").split()
     if len(words) <= 8 and re.fullmatch(rf"(?:{_ASPECT_NOUN})", words[-1] if words else "",
                                         re.IGNORECASE) and words[-1].lower().endswith("s"):
@@ -200,14 +217,17 @@ def holds_kind(text: str, kind: str | None) -> bool:
 
 # -- actors and aspects ----------------------------------------------------------------
 
+#: Verbs that tell someone what to do ("Commissioners should...", "The board is asked to
+#: agree..."). Not "can" or "could": "a staff-owned organisation can carry contract risk"
+#: states what is possible, it asks no one to act.
 _MODAL = re.compile(r"\b(?:should|must|ought to|needs? to|will need to|are encouraged to|"
-                    r"is encouraged to|could|can|may wish to|would benefit from)\b",
-                    re.IGNORECASE)
+                    r"is encouraged to|may wish to|would benefit from|could consider|"
+                    r"(?:is|are) (?:asked|invited|urged|advised) to)\b", re.IGNORECASE)
 _RECOMMEND_THAT = re.compile(r"\b(?:recommend|suggest|propose|advise|urge|ask|call on|"
                              r"invite|encourage)s?\s+(?:that\s+)?(?P<who>[^,;:]{2,60}?)\s+"
                              r"(?:should|must|to|will|need|could|consider|review|set|"
                              r"publish|agree|use|adopt|make|create|fund|ensure|take|"
-                             r"allow|build|give|provide)\b", re.IGNORECASE)
+                             r"allow|build|give|provide)(?:e?s)?\b", re.IGNORECASE)
 
 
 def addressed_to(text: str) -> tuple[str, ...]:
@@ -223,6 +243,70 @@ def addressed_to(text: str) -> tuple[str, ...]:
     if m:
         return _actors(text[max(0, m.start() - 80): m.start()], last=True)
     return ()
+
+
+#: "We recommend that staff are consulted ...": a recommendation naming no one to act,
+#: addressed to whoever the document is for.
+_PASSIVE_RECOMMENDATION = re.compile(r"\brecommend(?:s|ed)?\s+that\s+[^,;]{1,60}?\b(?:is|are|be|"
+                                     r"should be)\s+\w+ed\b", re.IGNORECASE)
+
+
+def recommends_passively(text: str) -> bool:
+    """A recommendation in the passive ("We recommend that staff are consulted")."""
+    return bool(_PASSIVE_RECOMMENDATION.search(text))
+
+
+def is_directive(text: str) -> bool:
+    """Whether the sentence tells someone to act: a modal of obligation or advice
+    ("should", "is asked to"), a recommendation ("We recommend that..."), or an
+    instruction to the reader ("Agree a ...", "Do not wait ...", "your")."""
+    return bool(_MODAL.search(text) or _RECOMMEND_THAT.search(text)
+                or re.search(r"\brecommend", text, re.IGNORECASE)
+                or re.match(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:do not|don't|never|always)\s+\w+",
+                            text, re.IGNORECASE)
+                or addresses_reader(text))
+
+
+#: "Lanterns Children and Family Services, a public service mutual", "Ashby Community
+#: Health is a community interest company owned by its staff": a document names an
+#: organisation and says what it is.
+_NAME = r"(?P<name>[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|and|of|for|&))*)"
+_APPOSITION = re.compile(
+    rf"{_NAME}(?:,\s+(?:itself\s+)?|\s+(?:is|was|became|has become)\s+)(?:a|an|the|our)\s+"
+    rf"(?P<what>[^,.;:]{{0,60}})")
+_OWNED = re.compile(rf"{_NAME}\s+(?:[^.;:]{{0,80}}?\s)?(?:owned|run) by its "
+                    rf"(?:\d[\d,]*\s+)?(?:staff|employees|members of staff)")
+
+
+def organisation_actors(text: str) -> dict[str, str]:
+    """Names of organisations a document says are one of ``ACTORS`` -> that actor
+    ("Lanterns Children and Family Services" -> "mutuals"), so that a sentence addressed
+    to one by name ("Lanterns should simplify ...") is seen as addressed to that actor."""
+    out: dict[str, str] = {}
+    for m in _APPOSITION.finditer(text):
+        found = _actors(m.group("what"))
+        if found and m.group("name").lower() not in ("it", "this", "the"):
+            out.setdefault(m.group("name"), found[0])
+    for m in _OWNED.finditer(text):
+        out.setdefault(m.group("name"), "mutuals")
+    return out
+
+
+def subject_before_directive(text: str) -> str:
+    """The words before the sentence's modal verb ("Lanterns" in "Lanterns should
+    simplify..."), or '' when it has none."""
+    m = _MODAL.search(text)
+    return text[: m.start()] if m else ""
+
+
+def addressee_words(text: str) -> str:
+    """The words naming whom a sentence tells to act: whom it recommends to ("the
+    council" in "We recommend that the council agrees..."), else the words before its
+    modal verb; '' when it names no one."""
+    m = _RECOMMEND_THAT.search(text)
+    if m:
+        return m.group("who")
+    return subject_before_directive(text)
 
 
 def _actors(text: str, last: bool = False) -> tuple[str, ...]:
@@ -311,8 +395,54 @@ def leans_other_way(text: str, aspect: str | None) -> bool:
     return cue_count(text, other) > cue_count(text, aspect)
 
 
+#: Words that start a sentence without being a verb of command: determiners, pronouns,
+#: prepositions, conjunctions, quantifiers and adverbs ("The", "Most", "Because", "Then").
+_NOT_A_COMMAND = set("""a an the this that these those it its they them their there we our
+us i my he she his her you your who which what when where why how if unless because since
+although though while whilst after before once until as at by for from in into of on to
+with without within between among across over under about through during one two three
+four five six seven eight nine ten many most more much some several few fewer less all
+every each both either neither no none not such other another only also even then now here
+next first second third last finally overall yet so but and or nor however instead indeed
+thus hence therefore still just too very""".split())
+#: Words that follow a verb of command: its object's determiner or a preposition
+#: ("Leave enough time...", "Say in the tender documents...", "Measure a small number...").
+_AFTER_COMMAND = set("""a an the your our their his her its any every each all enough some
+no which what how whether who that this these those them it him up out down off back in on
+to for at from about between with into over as clear sure early""".split())
+_FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|may|might|"
+                     r"should|must|does|did|do)$", re.IGNORECASE)
+
+
+def is_imperative(text: str) -> bool:
+    """Whether the sentence is a command: it starts with a verb and its object ("Agree a
+    memorandum...", "Leave enough time...", "Put a GP on the board..."), not with a
+    subject ("Staff may fear...", "Joint training helped...", "Starting with ... let").
+
+    Without a part-of-speech tagger, the first word counts as a verb when it is not a
+    function word, a plural or third-person form (-s), a participle (-ed, -ing) or an
+    adverb (-ly), the next word is a determiner, pronoun or preposition, and no finite
+    verb follows within four words (which would make the first words a subject:
+    "Access to working capital is limited")."""
+    words = re.sub(r"^\W*(?:\d+(?:\.\d+)*\.?\s+)?", "", text).split()
+    if len(words) < 3:
+        return False
+    first = words[0].strip(",;:").lower()
+    if not words[0][:1].isupper() or first in _NOT_A_COMMAND or not first.isalpha():
+        return False
+    if ((first.endswith("s") and not first.endswith("ss")) or first.endswith(("ed", "ing"))
+            or (first.endswith("ly") and first not in ("apply", "supply", "rely", "reply",
+                                                       "comply"))):
+        return False
+    if words[1].strip(",;:").lower() not in _AFTER_COMMAND:
+        return False
+    return not any(_FINITE.match(w.strip(",;:")) for w in words[1:5])
+
+
 def addresses_reader(text: str) -> bool:
     """An instruction to whoever reads the document: an imperative or "you"/"your"."""
+    if is_imperative(text):
+        return True
     return bool(re.match(r"^\W*(?:(?:first|then|next|finally|also|before \w+ing[^,]*|"
                          r"once [^,]*),\s*)?(?:[A-Z][a-z]+)\b(?<!\bThe)(?<!\bA)", text)
                 and re.match(r"^\W*(?:(?:first|then|next|finally|also|before \w+ing[^,]*|"
@@ -323,6 +453,18 @@ def addresses_reader(text: str) -> bool:
                              r"budget|allow|avoid|involve|prepare|meet|list|work|give|"
                              r"include|involve)\b", text, re.IGNORECASE)
                 or re.search(r"\b(?:you|your)\b", text, re.IGNORECASE))
+
+
+#: What might happen: a modal of possibility, a condition, an exposure.
+_POSSIBILITY = re.compile(r"\b(?:may|might|could|can|would)\b|\b(?:if|unless)\b|"
+                          r"\bnot guaranteed\b|\bliab\w*|\brisks?\b|\bexpos\w*|"
+                          r"\bvulnerab\w*", re.IGNORECASE)
+
+
+def states_possibility(text: str) -> bool:
+    """Whether the sentence says what might happen ("... may tender the work ...",
+    "If a partner withdraws, ... would ..."): the way a risk is stated."""
+    return bool(_POSSIBILITY.search(text))
 
 
 def states_point(text: str, aspect: str | None) -> bool:

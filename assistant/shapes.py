@@ -209,6 +209,9 @@ class QuestionShape:
     aspect_word: str | None = None
     """The aspect as the question words it ("risk" for "What are the risks?"): headings
     naming it are preferred to those naming only its family ("Challenges")."""
+    actor_words: str | None = None
+    """The words naming the actor ("consortium board", "NHS commissioners" lower-cased):
+    more than the actor's name when the question picks out one such actor."""
 
 
 def actors_in(text: str) -> tuple[str, ...]:
@@ -305,7 +308,9 @@ def classify(question: str) -> QuestionShape:
                 aspect = _aspect(q)
                 if aspect is None:  # a list of nothing in particular: a fact question
                     break
-                return QuestionShape("list", aspect=aspect, actors=_addressed_actors(q),
+                actors, actor_words = _addressed(q)
+                return QuestionShape("list", aspect=aspect, actors=actors,
+                                     actor_words=actor_words,
                                      aspect_word=_aspect_word(q, aspect))
     kind = None
     for name, pattern in _FACT_KINDS:
@@ -328,13 +333,15 @@ _ADDRESSED = (
                r"(?P<who>.+?)(?:\?|$|\bin\b|\bon\b|\bbefore\b|\bwhen\b)", re.IGNORECASE),
     re.compile(r"\bwhat (?:do|does|did|will|would)\s+(?P<who>.+?)\s+need to do\b",
                re.IGNORECASE),
-    re.compile(r"\bhow should\s+(?P<who>.+?)\s+\w+", re.IGNORECASE),
+    re.compile(r"\bhow should\s+(?P<who>(?:(?:a|an|the|our|my|your|their|its)\s+)?\S+)",
+               re.IGNORECASE),
     re.compile(r"\bwhat (?:is|are|was|were)\s+(?P<who>.+?)\s+(?:asked|expected|advised|"
                r"encouraged|told|urged|invited) to do\b", re.IGNORECASE),
     re.compile(r"\bwhat (?:should|must|can|could|ought)\s+(?P<who>.+?)\s+(?:to\s+)?(?:do|"
                r"consider|change|ask|avoid|check|know|prepare|agree|put|look|think)\b",
                re.IGNORECASE),
-    re.compile(r"\bhow (?:can|could|should|might)\s+(?P<who>.+?)\s+\w+", re.IGNORECASE),
+    re.compile(r"\bhow (?:can|could|should|might)\s+(?P<who>(?:(?:a|an|the|our|my|your|"
+               r"their|its)\s+)?\S+)", re.IGNORECASE),
     re.compile(r"\b(?:recommendations?|advice|suggestions?|actions?|steps?|lessons?) "
                r"(?:for|to)\s+(?P<who>.+?)(?:\?|$|\bin\b|\bon\b|\bbefore\b|\bwhen\b)",
                re.IGNORECASE),
@@ -345,10 +352,18 @@ _ADDRESSED = (
 
 def _addressed_actors(question: str) -> tuple[str, ...]:
     """Actors a list question asks about as the ones to act or be addressed."""
+    return _addressed(question)[0]
+
+
+def _addressed(question: str) -> tuple[tuple[str, ...], str | None]:
+    """The actors a list question asks about, and the words naming them ("consortium
+    board" in "What should the consortium board do?")."""
     for pattern in _ADDRESSED:
         m = pattern.search(question)
         if m:
             found = actors_in(m.group("who"))
             if found:
-                return found
-    return ()
+                words = re.sub(r"^(?:(?:that|the|a|an|our|my|your|their|its|this)\s+)+", "",
+                               m.group("who").strip(" ?.,").lower())
+                return found, words or None
+    return (), None

@@ -175,7 +175,7 @@ def prose_only(snap: IndexSnapshot, stored: dict[int, StoredChunk]) -> dict[int,
     naming ("What was Castle Lane Mutual's turnover?" against a row of its staff numbers)
     would answer what it does not hold. The chunks' texts stay whole.
     """
-    starts = _row_starts(snap)
+    starts = table_row_starts(snap)
     if not starts:
         return stored
     out = {}
@@ -194,7 +194,7 @@ _STARTS: weakref.WeakKeyDictionary[IndexSnapshot, set[tuple[str, int]]] = (
     weakref.WeakKeyDictionary())
 
 
-def _row_starts(snap: IndexSnapshot) -> set[tuple[str, int]]:
+def table_row_starts(snap: IndexSnapshot) -> set[tuple[str, int]]:
     """(doc_id, start) of every table row and caption of the index (once per snapshot)."""
     if snap not in _STARTS:
         starts = set()
