@@ -30,6 +30,10 @@ MAX_PAGE_CONTENT = 8_000_000
 MAX_TEXT_CHARS = 10_000_000
 """Most characters of text one PDF may give (a small file can repeat a page's text)."""
 _WATCH_ABOVE = 256_000  # pages with more instructions are watched inside (budget, cancel)
+_REPEATED = (-1, False)
+"""The size entry of a page drawing a content stream an earlier page drew: its text is
+the earlier page's, and it is not searched for tables again (pdfplumber would parse the
+whole stream once per page)."""
 _HEURISTIC_SKIP = re.compile(r"(?:figure|fig\.|table|chart|source|note|contents)\b", re.I)
 _BAD_TITLE = re.compile(r"^(?:untitled|microsoft word|document\d*)\b|\.(?:docx?|pdf|pptx?)$", re.I)
 
@@ -114,7 +118,7 @@ def _with_tables(data: bytes, raw: list[str], sizes: list[tuple[int, bool]], bud
     short lines or lines of figures (see ``may_hold_table``).
     """
     pages = {i for i, text in enumerate(raw)
-             if i < len(sizes) and sizes[i][0] <= MAX_TABLE_PAGE_CONTENT
+             if i < len(sizes) and 0 <= sizes[i][0] <= MAX_TABLE_PAGE_CONTENT
              and (sizes[i][1] or may_hold_table(text))}
     found = find_tables(data, len(raw), budget, pages) if pages else {}
     if found:
@@ -163,7 +167,7 @@ def _page_texts(pdf_pages: list[Any], budget: Budget,
     raw: list[str] = []
     errors = 0
     done: dict[tuple, str] = {}
-    page_sizes: list[tuple[int, bool]] = []  # see _content ((0, True): read once before)
+    page_sizes: list[tuple[int, bool]] = []  # see _content, and _REPEATED
     total = len(pdf_pages)
     chars = 0
     for i, page in enumerate(pdf_pages):
@@ -177,7 +181,7 @@ def _page_texts(pdf_pages: list[Any], budget: Budget,
         if key and key in done:
             raw.append(done[key])
             chars += len(done[key])
-            page_sizes.append((0, True))
+            page_sizes.append(_REPEATED)
             continue
         size, lines = _content(page)
         page_sizes.append((size, lines))

@@ -48,6 +48,7 @@ def test_a_normal_deep_page_still_loads(tmp_path):
 
 
 def test_pages_sharing_one_content_stream_parse_it_once(tmp_path, monkeypatch):
+    from pdfminer.pdfinterp import PDFPageInterpreter
     from pypdf.generic import ContentStream
 
     parses = []
@@ -57,12 +58,21 @@ def test_pages_sharing_one_content_stream_parse_it_once(tmp_path, monkeypatch):
         parses.append(1)
         return real(self, stream)
 
+    table_reads = []  # pdfplumber's (pdfminer's) reading of a page, for its tables
+    real_page = PDFPageInterpreter.process_page
+
+    def counting_page(self, page):  # noqa: ANN001, ANN202
+        table_reads.append(1)
+        return real_page(self, page)
+
     monkeypatch.setattr(ContentStream, "_parse_content_stream", counting)
+    monkeypatch.setattr(PDFPageInterpreter, "process_page", counting_page)
     pdf = make_heavy_pdf(tmp_path / "shared.pdf", pages=4, stream_bytes=150_000)
     assert pdf.stat().st_size < 10_000
     with pytest.raises(UnreadableDocument):  # every page says the same: all header
         load(pdf)
     assert len(parses) == 1
+    assert len(table_reads) <= 1  # the table search reads the shared stream once at most
 
 
 def test_a_page_with_more_drawing_than_any_real_page_is_refused_before_parsing(tmp_path):
