@@ -43,6 +43,12 @@ _AUTHORED = re.compile(r"\b(?:written|authored|prepared|produced|compiled|edited
                        r"commissioned|published|carried out|conducted) by\b", re.IGNORECASE)
 
 
+#: "Who wrote the review?" (not "Who is the guidance written for?").
+_ASKS_AUTHOR = re.compile(r"\bwho (?:wrote|authored|is the author|were the authors|"
+                          r"commissioned|prepared|produced|compiled|edited)\b|\bwritten by\b",
+                          re.IGNORECASE)
+
+
 class QuoteMismatch(AssertionError):
     """A quote that is not a verbatim slice of its chunk: a bug, never shown to users."""
 
@@ -145,10 +151,14 @@ def _evidence(
     rows: list[int] = []
     meta: list[tuple[StoredChunk, int]] = []
     docs = snap.documents_by_id
+    titles: dict[str, list[str]] = {}  # doc_id -> its heading titles
     for crow in chunk_order:
         sc = stored[crow]
         doc_id = sc.chunk.doc_id
-        section = [*sc.chunk.section, docs[doc_id].title]
+        if doc_id not in titles:
+            titles[doc_id] = [h.title for h in docs[doc_id].headings]
+        # A heading inside the chunk (a section starting mid-chunk) is a heading too.
+        section = [*sc.chunk.section, docs[doc_id].title, *titles[doc_id]]
         for i, (sent, srow) in enumerate(zip(sc.chunk.sentences, sc.sentence_rows, strict=True)):
             key = (doc_id, sent.start, sent.end)
             if key in seen_spans:  # the same sentence in an overlapping chunk
@@ -365,7 +375,8 @@ def compose(
         top = cands[0].score
         typed = [c for c in cands if c.score >= top - params.kind_margin
                  and holds_kind(c.chunk.chunk.sentences[c.index].text, kind)]
-        if shape is not None and shape.about_document and kind == "person":
+        if (shape is not None and shape.about_document and kind == "person"
+                and _ASKS_AUTHOR.search(question)):
             # "Who wrote the review?": a sentence saying who wrote it, if one is near.
             authored = [c for c in cands if c.score >= top - 3 * params.kind_margin
                         and _AUTHORED.search(c.chunk.chunk.sentences[c.index].text)]

@@ -180,13 +180,23 @@ _ORG_WORDS = (r"council|government|department|ministry|trust|board|committee|aut
               r"owners?|residents|people|commissioners?|mutuals?|institute|centre|"
               r"foundation|bank|union|dcms|cabinet|charities|councils|trusts|partners?|"
               r"organisations?|organizations?|providers?|firms|companies|groups|"
-              r"authorities|departments|boards|businesses|employers?|volunteers?")
+              r"authorities|departments|boards|businesses|employers?|volunteers?|"
+              r"audiences?|attendees|players?|fans|critics?|reviewers?|viewers|readers|"
+              r"scholars?|historians?|writers?|scientists?|doctors?|physicians?|patients|"
+              r"soldiers|citizens|victims|perpetrators|journalists?|actors?|actress|"
+              r"composers?|designers?|developers?|publishers?|producers?|king|queen|"
+              r"president|judges?|court|tribunal|army|police|leaders?|founders?|inventors?")
 _PERSON = re.compile(
     rf"\b(?:by|from|with|led by|written by|chaired by)\s+(?:an?\s+|the\s+)?"
     rf"(?:[\w-]+\s+){{0,3}}?(?:{_ORG_WORDS}|[A-Z][a-z]+)\b|"
     rf"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|for|and|&))*\s+(?:{_ORG_WORDS})\b|"
-    rf"\b(?:{_ORG_WORDS})\b|\b(?:Mr|Mrs|Ms|Dr|Professor|Sir|Dame|Lord|Lady)\b|"
-    rf"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\s+[A-Z][a-z]+\b",
+    rf"(?i:\b(?:{_ORG_WORDS})\b)|\b(?:Mr|Mrs|Ms|Dr|Professor|Sir|Dame|Lord|Lady)\b|"
+    rf"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\s+[A-Z][a-z]+\b|"
+    # a full name opening the sentence ("Ervin Staub showed..."), a name in CamelCase
+    rf"^\W*(?!(?:The|A|An|In|On|At|As|This|That|These|Those|It|Its|After|Before|During|"
+    rf"When|While|For|With|By|From|However|But|And|Although|Because|If|Each|Every|Some|"
+    rf"Many|Most|All|Both|Other|Such|Their|There|Our|We|They)\b)[A-Z][a-z]+\s+[A-Z][a-z]+\b|"
+    rf"\b[A-Z][a-z]+[A-Z][a-z]\w*\b",
 )
 
 

@@ -58,6 +58,10 @@ def test_html_question_is_answered_from_the_evidence(quality):
     "What is the VAT rate on social care services?",
     "How do I reset my password?",
     "How many beds does Eastbrook Hospital have?",
+    # Close to sentences about Riverside, but no sentence names a chief executive or says
+    # when the contract ends: words that match the topic are not evidence.
+    "Who is the chief executive of Riverside Community Care?",
+    "When does the Eastbrook Borough Council contract with Riverside end?",
 ])
 def test_questions_the_documents_cannot_answer_abstain(quality, question):
     assistant, _ = quality
@@ -65,6 +69,25 @@ def test_questions_the_documents_cannot_answer_abstain(quality, question):
     assert answer.abstained
     assert answer.text == answer.NOT_FOUND
     assert answer.confidence is not None and answer.confidence < assistant.settings.abstain_below
+
+
+# -- issue 10 items 6 and 10: fact questions ------------------------------------------------
+
+
+def test_who_a_guidance_is_for_is_its_audience_not_its_author(quality):
+    assistant, _ = quality
+    answer = assistant.ask("Who is the consortium guidance written for?")
+    assert not answer.abstained
+    assert answer.text.startswith("This guidance is for leaders of public service mutuals")
+    assert "written by" not in answer.text
+
+
+def test_a_heading_inside_a_passage_is_not_quoted_as_the_answer(quality):
+    # "What social value means" heads a section that starts inside a chunk of the page.
+    assistant, _ = quality
+    answer = assistant.ask("What is social value?")
+    assert not answer.abstained
+    assert answer.sentences[0].text.startswith("Social value is the wider benefit")
 
 
 # -- issue 5 follow-up: answers that answer, not restate the question's topic -------------
