@@ -20,15 +20,22 @@ threshold and the weight are calibrated by ``benchmarks/answers.py``.
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.coverage import (
+    distinctive_share,
+    distinctive_weights,
+    focus_terms,
+    unknown_terms,
+)
 from assistant.points import holds_kind, is_topic_naming
 from assistant.records import Answer, AnswerSentence, Citation, Passage
 from assistant.retrieve import is_paged, pages_label
-from assistant.shapes import QuestionShape
+from assistant.shapes import QuestionShape, focus_words
 from corpus.records import Sentence
 from index.bm25 import tokenize
 from index.reader import IndexSnapshot
@@ -64,13 +71,35 @@ class AnswerParams:
     topic_weight: float = 1.0
     topic_passages: int = 5
     heading_weight: float = 0.5
+    distinct_bonus: float = 0.3
+    """Added to a sentence's score, times the share of the question's distinctive terms
+    it holds (``assistant.coverage.distinctive_share``): the words the question asks
+    about beyond the topic its top passages share."""
     duplicate_cosine: float = 0.92
     min_words: int = 4
     min_similarity: float = -1.0
     """Abstain when no candidate sentence has at least this plain cosine with the question."""
-    kind_margin: float = 0.1
+    kind_margin: float = 0.3
     """A who/when/where/how-many question takes the best sentence holding that kind of
     fact among those within this of the best sentence; none there means abstain."""
+    length_credit: float = 0.15
+    """Evidence credit for a long sentence, times ln(words / ``length_words``): a
+    sentence holding several facts matches any one of them less than a short one does."""
+    length_words: int = 20
+    """Sentences of up to this many words get no length credit."""
+    lexical_similarity: float = 0.35
+    """Below ``abstain_below``, the best sentence still answers when its plain cosine is
+    at least this, it names the question's focus, every question term is in the index
+    and, for a who/when/where/how-many question, it holds ``typed_share`` of the
+    question's distinctive terms (see ``assistant.coverage``). Above 1: off."""
+    typed_share: float = 0.4
+    second_below: float = 0.3
+    """An answer whose evidence is below this, made of one sentence, also quotes the next
+    best sentence of the same passage within ``second_margin``."""
+    second_margin: float = 0.2
+    authored_margin: float = 0.3
+    """"Who wrote the review?": a sentence saying who wrote it ("written by...") within
+    this of the best answers, before other sentences naming people."""
 
 
 @dataclass
@@ -174,6 +203,12 @@ def _evidence(
         return None
     vecs = sentence_vectors(snap, rows)
     evidence = (vecs @ residual_query(snap, chunk_order, query_vec, params)).tolist()
+    if params.length_credit:
+        ref = max(params.length_words, 1)
+        for j, (sc, i) in enumerate(meta):
+            words = len(sc.chunk.sentences[i].text.split())
+            if words > ref:
+                evidence[j] += params.length_credit * math.log(words / ref)
     return meta, rows, vecs, evidence
 
 
@@ -197,6 +232,8 @@ def _scored(
     largest term bonus could still reach that far (the rest would rank below them all).
     """
     q_terms = set(tokenize(question))
+    distinct = (distinctive_weights(snap, q_terms, passage_terms(stored, chunk_order, params))
+                if params.distinct_bonus and q_terms else {})
     cos = (vecs @ query_vec).tolist()
     heading = (heading_cosines(snap, stored, chunk_order, meta, query_vec)
                if params.heading_weight else [0.0] * len(meta))
@@ -204,7 +241,7 @@ def _scored(
     # sentence under a heading that matches the question better than it does itself.
     gain = [max(0.0, h - c) for h, c in zip(heading, cos, strict=True)]
     # At least the score whatever the overlap (0..1) turns out to be.
-    most = max(params.term_bonus * (1.0 if q_terms else 0.0), 0.0)
+    most = max((params.term_bonus + params.distinct_bonus) * (1.0 if q_terms else 0.0), 0.0)
     bound = [c + most + params.heading_weight * g for c, g in zip(cos, gain, strict=True)]
     best = float("-inf")
     scores: dict[int, float] = {}
@@ -215,14 +252,23 @@ def _scored(
         if q_terms:
             terms = set(tokenize(sc.chunk.sentences[i].text))
             overlap = len(q_terms & terms) / len(q_terms)
+            share = distinctive_share(distinct, terms) if distinct else 0.0
         else:
-            overlap = 0.0
-        scores[j] = cos[j] + params.term_bonus * overlap + params.heading_weight * gain[j]
+            overlap = share = 0.0
+        scores[j] = (cos[j] + params.term_bonus * overlap + params.distinct_bonus * share
+                     + params.heading_weight * gain[j])
         best = max(best, scores[j])
     cands = [Candidate(meta[j][0], meta[j][1], rows[j], cos[j], scores[j], evidence[j], vecs[j])
              for j in sorted(scores)]
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+def passage_terms(stored: dict[int, StoredChunk], chunk_order: list[int],
+                  params: AnswerParams) -> list[set[str]]:
+    """The term sets of the top passages (those the topic vector is made of)."""
+    return [set(tokenize(stored[row].chunk.text))
+            for row in chunk_order[:params.topic_passages] if row in stored]
 
 
 def sentence_vectors(snap: IndexSnapshot, rows: list[int]) -> np.ndarray:
@@ -355,30 +401,36 @@ def compose(
     answer = Answer(question=question, passages=passages)
     found = _evidence(snap, stored, chunk_order, query_vec, params,
                       describes_ok=shape is not None and shape.about_document)
-    answer.confidence = max(found[3]) if found is not None else None
-    if found is not None:
-        answer.similarity = float(np.max(found[2] @ np.asarray(query_vec, dtype=np.float32)))
-    if (found is None or answer.confidence < params.abstain_below
-            or (answer.similarity or 0.0) < params.min_similarity):
+    if found is None:
         answer.abstained = True
-        answer.reason = (
-            "no passage is close enough to the question"
-            if found is not None else "no passages were found"
-        )
+        answer.reason = "no passages were found"
         return answer
+    answer.confidence = max(found[3])
+    answer.similarity = float(np.max(found[2] @ np.asarray(query_vec, dtype=np.float32)))
     kind = shape.fact_kind if shape is not None else None
-    # Only the sentences within the margin of the best can be chosen.
-    cands = _scored(snap, stored, chunk_order, query_vec, question, params, *found,
-                    within=(3 if shape is not None and shape.about_document else 1)
-                    * max(params.margin, params.kind_margin) if kind else params.margin)
+    about = shape is not None and shape.about_document
+    # Only the sentences within the widest margin used below can be chosen.
+    reach = max(params.margin, params.second_margin)
+    if kind:
+        reach = max(reach, params.kind_margin, params.authored_margin if about else 0.0)
+    # A question about a document itself names the document; its distinctive words are the
+    # document's, not the fact asked ("Who wrote the partnership review?").
+    cands = _scored(snap, stored, chunk_order, query_vec, question,
+                    replace(params, distinct_bonus=0.0) if about else params, *found,
+                    within=reach)
+    if (answer.similarity < params.min_similarity
+            or (answer.confidence < params.abstain_below
+                and not _says_it(snap, stored, chunk_order, question, cands[0], params, kind))):
+        answer.abstained = True
+        answer.reason = "no passage is close enough to the question"
+        return answer
     if kind:
         top = cands[0].score
         typed = [c for c in cands if c.score >= top - params.kind_margin
                  and holds_kind(c.chunk.chunk.sentences[c.index].text, kind)]
-        if (shape is not None and shape.about_document and kind == "person"
-                and _ASKS_AUTHOR.search(question)):
+        if about and kind == "person" and _ASKS_AUTHOR.search(question):
             # "Who wrote the review?": a sentence saying who wrote it, if one is near.
-            authored = [c for c in cands if c.score >= top - 3 * params.kind_margin
+            authored = [c for c in cands if c.score >= top - params.authored_margin
                         and _AUTHORED.search(c.chunk.chunk.sentences[c.index].text)]
             typed = authored or typed
         if not typed and kind == "reason":
@@ -396,13 +448,22 @@ def compose(
     for c in cands:
         if len(chosen) >= params.max_sentences or c.score < best - params.margin:
             break
-        v = c.vector
-        if v is None:
-            v = np.asarray(snap.sentence_vectors[c.row], dtype=np.float32)
+        v = _vector(snap, c)
         if any(float(v @ u) >= params.duplicate_cosine for u in chosen_vecs):
             continue
         chosen.append(c)
         chosen_vecs.append(v)
+    if len(chosen) == 1 < params.max_sentences and answer.confidence < params.second_below:
+        # Weak evidence: the best sentence may not be the one holding the fact; the next
+        # best of the same passage is quoted too (one passage, so no new source).
+        first = chosen[0]
+        for c in cands:
+            if c.score < best - params.second_margin:
+                break
+            if (c is not first and c.chunk.chunk.chunk_id == first.chunk.chunk.chunk_id
+                    and float(_vector(snap, c) @ chosen_vecs[0]) < params.duplicate_cosine):
+                chosen.append(c)
+                break
 
     # Readable order: documents by their best sentence, sentences in document order.
     doc_rank: dict[str, int] = {}
@@ -414,6 +475,33 @@ def compose(
     for c in chosen:
         cite(answer, snap, c.chunk, c.index, c.score)
     return answer
+
+
+def _vector(snap: IndexSnapshot, c: Candidate) -> np.ndarray:
+    if c.vector is not None:
+        return c.vector
+    return np.asarray(snap.sentence_vectors[c.row], dtype=np.float32)
+
+
+def _says_it(snap: IndexSnapshot, stored: dict[int, StoredChunk], chunk_order: list[int],
+             question: str, best: Candidate, params: AnswerParams, kind: str | None) -> bool:
+    """Whether the best sentence answers by its words though its evidence score is low:
+    close to the question (plain cosine), naming the question's focus, with every
+    question term known to the index and, for a who/when/where/how-many question,
+    holding enough of its distinctive terms (``assistant.coverage``)."""
+    if best.cosine < params.lexical_similarity:
+        return False
+    terms = list(dict.fromkeys(tokenize(question)))
+    if not terms or unknown_terms(snap, terms):
+        return False
+    said = set(tokenize(best.chunk.chunk.sentences[best.index].text))
+    if not focus_terms(focus_words(question)) <= said:
+        return False
+    if kind:
+        top = passage_terms(stored, chunk_order, params)
+        if distinctive_share(distinctive_weights(snap, terms, top), said) < params.typed_share:
+            return False
+    return True
 
 
 def cite(answer: Answer, snap: IndexSnapshot, sc: StoredChunk, index: int, score: float,

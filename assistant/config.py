@@ -97,11 +97,38 @@ class Settings:
     weight times the mean vector of the top passages: what the question asks beyond its
     topic (0: plain cosine with the question)."""
 
+    evidence_length_credit: float = 0.15
+    """Added to the evidence score of a sentence longer than 20 words, times ln(words /
+    20): a long sentence holding several facts matches any one of them less than a short
+    one does (0: off). Chosen on the tuning halves by benchmarks/facts_public.py."""
+
+    abstain_lexical_similarity: float = 0.35
+    """Below abstain_below, still answer when the best sentence's plain cosine is at least
+    this and its words say what the question asks: it names the question's focus ("What
+    *software*...?"), every question term occurs in the index, and for who/when/where/
+    how-many questions it holds enough of the question's distinctive terms (see
+    assistant/coverage.py). Above 1: off."""
+
+    sentence_kind_margin: float = 0.3
+    """A who/when/where/how-many question is answered by the best sentence holding that
+    kind of fact among those scoring within this of the best; none there: abstain."""
+
+    second_sentence_below: float = 0.3
+    """An answer of one sentence whose evidence score is below this also quotes the next
+    best sentence of the same passage (within 0.2 of the best): on weak evidence the best
+    sentence is less often the one holding the fact (-1: never)."""
+
     sentence_margin: float = 0.03
     """Answer sentences must score within this margin of the best one."""
 
     sentence_term_bonus: float = 0.1
     """Added to a sentence's cosine, times the share of the question's terms it contains."""
+
+    sentence_distinct_bonus: float = 0.3
+    """Added to a sentence's score, times the share of the question's distinctive terms it
+    holds: terms weighted by idf and by how few of the top passages contain them, so the
+    words a question asks about beyond its topic count, not the topic's own words (0:
+    off). Chosen on the tuning halves by benchmarks/facts_public.py."""
 
     sentence_heading_weight: float = 0.5
     """Added to a sentence's score, times how much better the heading of the section it
@@ -199,7 +226,9 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
 _FLOAT_RANGES: dict[str, tuple[float, float]] = {
     "dense_weight": (0.0, 100.0), "bm25_weight": (0.0, 100.0), "feedback_weight": (0.0, 1.0),
     "abstain_below": (-1.0, 1.0), "abstain_topic_weight": (0.0, 10.0),
-    "abstain_similarity_below": (-1.0, 1.0),
+    "abstain_similarity_below": (-1.0, 1.0), "evidence_length_credit": (0.0, 1.0),
+    "abstain_lexical_similarity": (-1.0, 2.0), "sentence_kind_margin": (0.0, 2.0),
+    "second_sentence_below": (-1.0, 1.0), "sentence_distinct_bonus": (0.0, 10.0),
     "sentence_margin": (0.0, 2.0), "sentence_term_bonus": (0.0, 10.0),
     "sentence_heading_weight": (0.0, 10.0), "max_file_mb": (0.001, 100_000.0),
     "load_seconds": (1.0, 86_400.0),

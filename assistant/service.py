@@ -184,7 +184,12 @@ class Assistant:
                             margin=s.sentence_margin, term_bonus=s.sentence_term_bonus,
                             topic_weight=s.abstain_topic_weight,
                             min_similarity=s.abstain_similarity_below,
-                            heading_weight=s.sentence_heading_weight)
+                            heading_weight=s.sentence_heading_weight,
+                            kind_margin=s.sentence_kind_margin,
+                            length_credit=s.evidence_length_credit,
+                            lexical_similarity=s.abstain_lexical_similarity,
+                            second_below=s.second_sentence_below,
+                            distinct_bonus=s.sentence_distinct_bonus)
 
     def encode_query(self, question: str, snap: IndexSnapshot | None = None) -> np.ndarray:
         """The question's vector, from the model that built ``snap`` (default: live index)."""

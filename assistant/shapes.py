@@ -367,3 +367,39 @@ def _addressed(question: str) -> tuple[tuple[str, ...], str | None]:
                                m.group("who").strip(" ?.,").lower())
                 return found, words or None
     return (), None
+
+
+# -- the focus of a fact question ------------------------------------------------------
+
+_AUX = r"(?:is|was|are|were|do|does|did|has|have|had|can|could|will|would|should|must|" \
+       r"might|may|shall)"
+#: "What software does...", "In which movie was...", "What is the hourly pay of..."
+_WHAT_FOCUS = re.compile(
+    rf"^\W*(?:(?:in|on|at|for|from|by|with|of|to|during|under|against|into)\s+)?"
+    rf"(?:what|which|whose)\s+(?:{_AUX}\s+(?:the|a|an)\s+)?"
+    rf"(?P<np>(?:(?!{_AUX}\b)[\w'-]+\s+){{0,2}}?(?!{_AUX}\b)[\w'-]+)\s+"
+    rf"(?:{_AUX}|of|in|on|for|that|to)\b", re.IGNORECASE)
+#: "Who is the chief executive of...", "Who are the trustees of..."
+_WHO_FOCUS = re.compile(
+    rf"^\W*who\s+{_AUX}\s+(?:the|a|an)\s+(?P<np>(?:[\w'-]+\s+){{0,2}}?[\w'-]+)\s+"
+    rf"(?:of|for|at|in|on|to|that|who)\b", re.IGNORECASE)
+#: "How many beds does...", "How much money did..."
+_HOW_MANY_FOCUS = re.compile(
+    rf"\bhow (?:many|much)\s+(?P<np>(?:[\w'-]+\s+)?[\w'-]+)\s+(?:{_AUX}|in|of|for|on|at|"
+    rf"there)\b", re.IGNORECASE)
+#: Words that name no particular thing ("What type of...", "Which one...").
+_VAGUE_FOCUS = {"type", "kind", "sort", "form", "name", "example", "one", "ones", "part",
+                "piece", "group", "number", "amount", "thing", "things", "way", "ways"}
+
+
+def focus_words(question: str) -> str:
+    """The words naming what a fact question asks for ("software" in "What software does
+    Riverside use?", "chief executive" in "Who is the chief executive of...?", "beds" in
+    "How many beds..."), or "" when it names no such thing ("What does ELF stand for?").
+    An answer sentence is expected to name it."""
+    found = []
+    for pattern in (_WHO_FOCUS, _WHAT_FOCUS, _HOW_MANY_FOCUS):
+        m = pattern.search(question)
+        if m:
+            found += [w for w in m.group("np").split() if w.lower() not in _VAGUE_FOCUS]
+    return " ".join(found)
