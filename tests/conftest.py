@@ -43,6 +43,25 @@ def fake_embedder():
     return FakeEmbedder()
 
 
+@pytest.fixture
+def text_index(tmp_path, fake_embedder):
+    """Write {file name: text} into a fresh folder and index it with the fake embedder;
+    returns the index's IndexLayout."""
+    from index.builder import build
+    from index.layout import IndexLayout
+
+    def make(docs: dict[str, str]):  # noqa: ANN202 - IndexLayout
+        folder = tmp_path / "docs"
+        folder.mkdir()
+        for name, text in docs.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        layout = IndexLayout(tmp_path / "index")
+        build(layout, fake_embedder, sources=[folder])
+        return layout
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real all-MiniLM-L6-v2, loaded once per test session from the local package."""

@@ -10,7 +10,6 @@ from assistant.coverage import distinctive_share, distinctive_weights, unknown_t
 from assistant.points import holds_kind
 from assistant.service import Assistant
 from assistant.shapes import focus_words
-from index.builder import build
 from index.layout import IndexLayout
 from index.reader import IndexSnapshot
 
@@ -28,13 +27,8 @@ DOCS = {
 
 
 @pytest.fixture
-def index_dir(tmp_path, fake_embedder):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    build(IndexLayout(tmp_path / "index"), fake_embedder, sources=[folder])
-    return tmp_path / "index"
+def index_dir(text_index):
+    return text_index(DOCS).root
 
 
 def _ask(index_dir, fake_embedder, question, **settings):

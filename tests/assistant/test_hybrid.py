@@ -8,8 +8,6 @@ import pytest
 
 import assistant.retrieve as retrieve
 from assistant.retrieve import FusionParams, hybrid_search
-from index.builder import build
-from index.layout import IndexLayout
 from index.reader import IndexSnapshot
 
 DOCS = {
@@ -23,14 +21,8 @@ DOCS = {
 
 
 @pytest.fixture
-def snap(tmp_path, fake_embedder):
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    layout = IndexLayout(tmp_path / "index")
-    build(layout, fake_embedder, sources=[folder])
-    s = IndexSnapshot.open(layout)
+def snap(text_index):
+    s = IndexSnapshot.open(text_index(DOCS))
     yield s
     s.close()
 
