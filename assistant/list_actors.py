@@ -11,6 +11,7 @@ import re
 import weakref
 
 from assistant.points import (
+    able_actors,
     addressed_to,
     addresses_reader,
     is_directive,
@@ -44,7 +45,7 @@ def names_all(words: list[str], text: str) -> bool:
 
 
 def for_actors(snap: IndexSnapshot, sc: StoredChunk, index: int,
-                actors: tuple[str, ...]) -> bool:
+               actors: tuple[str, ...], ways: bool = False) -> bool:
     """Whether the sentence tells one of ``actors`` to act.
 
     Its addressee decides: the one its modal verb or recommendation names ("Commissioners
@@ -52,7 +53,9 @@ def for_actors(snap: IndexSnapshot, sc: StoredChunk, index: int,
     document says is such an actor ("Lanterns should..." where Lanterns is "a public
     service mutual"). An instruction naming no one ("Agree a ...", "Do not ask ...")
     is for the reader of guidance for mutuals, or for the actor its heading names
-    ("Advice for commissioners"). A sentence that tells no one to act (a lesson, an
+    ("Advice for commissioners"). With ``ways`` (the question asks how an actor can do
+    something), a sentence saying what the actor can do is for it too ("A mutual can
+    avoid lock-in by ..."). A sentence that tells no one to act (a lesson, an
     example, a risk) is not for an actor, whatever its heading.
     """
     text = sc.chunk.sentences[index].text
@@ -60,7 +63,8 @@ def for_actors(snap: IndexSnapshot, sc: StoredChunk, index: int,
     if named:
         return bool(set(named) & set(actors))
     if not is_directive(text):
-        return False
+        able = able_actors(text) if ways else ()
+        return bool(set(able) & set(actors))
     subject = subject_before_directive(text)
     if subject:
         for name, actor in _organisations(snap, sc.chunk.doc_id).items():

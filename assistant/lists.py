@@ -534,7 +534,8 @@ def gather_points(
                     and c >= best_loose - margin * (2.0 if specific else 1.0)):
                 continue
         if (shape.actors and shape.aspect in ("recommendations", "steps", None)
-                and not for_actors(snap, sc, i, shape.actors)):
+                and not for_actors(snap, sc, i, shape.actors,
+                                   ways=shape.aspect == "steps")):
             continue
         cands.append((Point(sc, i, rows[j], c, section,
                             (doc_rank[doc_id], sc.chunk.sentences[i].start),

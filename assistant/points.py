@@ -255,6 +255,33 @@ def addressed_to(text: str) -> tuple[str, ...]:
     return ()
 
 
+#: "A mutual can avoid lock-in by ...": what an actor is able to do, a way for it to act
+#: (not what it cannot or finds hard: "Mutuals can struggle to ...").
+_ABLE = re.compile(r"\b(?:can|could|may|are able to|is able to)\s+(?!not\b|never\b|be\b|"
+                   r"struggle|find\b|face\b|lack|lose\b|fail|suffer|feel\b|seem)"
+                   r"(?:also\s+|often\s+|then\s+)?[a-z]+", re.IGNORECASE)
+
+
+def able_actors(text: str) -> tuple[str, ...]:
+    """The actor a sentence says can do something ("A mutual can avoid lock-in by ...",
+    "Commissioners could ask for ..."): the one named just before its first "can"."""
+    m = _ABLE.search(text)
+    if not m or m.start() > 120:
+        return ()
+    before = text[: m.start()]
+    named = _actors(before, last=True)
+    if not named:
+        return ()
+    # the actor is the modal's subject: at most a few words come between them ("A mutual
+    # can", "Smaller mutuals in a consortium could"), not a clause ("Commissioners are
+    # unfamiliar with the mutual model and may doubt")
+    end = max(before.lower().rfind(f) + len(f) for f in ACTORS[named[0]]
+              if f in before.lower())
+    between = re.sub(r"^[\w'-]*", "", before[end:]).lower().split()  # past the word's end
+    return named if len(between) <= 3 and not {"and", "but", "or", "which", "who", "that",
+                                               "whether"} & set(between) else ()
+
+
 #: "We recommend that staff are consulted ...": a recommendation naming no one to act,
 #: addressed to whoever the document is for.
 _PASSIVE_RECOMMENDATION = re.compile(r"\brecommend(?:s|ed)?\s+that\s+[^,;]{1,60}?\b(?:is|are|be|"

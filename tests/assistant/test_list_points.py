@@ -12,6 +12,7 @@ import pytest
 from assistant.list_sections import cue_sections, listed_points
 from assistant.lists import ListParams, _points_back, _valid
 from assistant.points import (
+    able_actors,
     addressed_to,
     addressee_words,
     is_directive,
@@ -58,6 +59,26 @@ def test_what_someone_can_do_is_not_addressed_to_them():
         "commissioners",)
     assert addressed_to("The board is asked to agree that the mutual should bid.") == (
         "mutuals",)
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("A mutual can avoid lock-in by agreeing an exit clause with each partner.", "mutuals"),
+    ("Smaller mutuals in a consortium could share a finance officer.", "mutuals"),
+    ("Commissioners can ask for social value in every tender.", "commissioners"),
+])
+def test_what_an_actor_can_do_is_a_way_for_it(text, actor):
+    # "How can a mutual avoid lock-in?" is answered by what a mutual can do
+    assert able_actors(text) == (actor,)
+
+
+@pytest.mark.parametrize("text", [
+    "Mutuals can struggle to find working capital for a joint bid.",
+    "Many commissioners are unfamiliar with the mutual model and may doubt whether "
+    "a staff-owned organisation can carry contract risk.",
+    "A mutual cannot raise equity from outside investors.",
+])
+def test_what_an_actor_cannot_or_finds_hard_is_no_way(text):
+    assert able_actors(text) == ()
 
 
 def test_an_organisation_the_document_calls_a_mutual_is_a_mutual():
