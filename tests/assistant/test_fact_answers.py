@@ -112,6 +112,26 @@ def test_a_question_about_a_word_no_document_uses_abstains(index_dir, fake_embed
     assert answer.abstained
 
 
+def test_a_misspelt_word_still_answers_but_a_real_word_beside_one_does_not(
+        index_dir, fake_embedder):
+    # "calandar" is no word: a slip for the indexed "calendar" ...
+    answer = _ask(index_dir, fake_embedder,
+                  "Which calandar does the mutual keep for its care workers?", **STRICT)
+    assert not answer.abstained
+    assert "shared visit calendar" in answer.text
+    # ... "courses" is indexed, but "curses" is a word of its own: not a slip for it
+    answer = _ask(index_dir, fake_embedder,
+                  "Which calendar does the mutual keep for its care workers' curses?",
+                  **STRICT)
+    assert answer.abstained
+
+
+def test_a_word_about_the_questions_form_is_no_unknown_topic(index_dir, fake_embedder):
+    answer = _ask(index_dir, fake_embedder,
+                  "What kind of calendar does the mutual keep for its care workers?", **STRICT)
+    assert not answer.abstained
+
+
 def test_answering_by_words_can_be_turned_off(index_dir, fake_embedder):
     answer = _ask(index_dir, fake_embedder,
                   "Which calendar does the mutual keep for its care workers?",
