@@ -89,10 +89,14 @@ class AnswerParams:
     """Sentences of up to this many words get no length credit."""
     lexical_similarity: float = 0.35
     """Below ``abstain_below``, the best sentence still answers when its plain cosine is
-    at least this, it names the question's focus, every question term is in the index
-    and, for a who/when/where/how-many question, it holds ``typed_share`` of the
-    question's distinctive terms (see ``assistant.coverage``). Above 1: off."""
+    at least this, it names the question's focus, few question terms are unknown to the
+    index (``unknown_share``) and, for a who/when/where/how-many question, it holds
+    ``typed_share`` of the question's distinctive terms (see ``assistant.coverage``).
+    Above 1: off."""
     typed_share: float = 0.4
+    unknown_share: float = 1 / 3
+    """Answering by words allows question terms no document uses (``unknown_share`` of
+    its terms at most), none of them the question's focus."""
     second_below: float = 0.3
     """An answer whose evidence is below this, made of one sentence, also quotes the next
     best sentence of the same passage within ``second_margin``."""
@@ -486,16 +490,26 @@ def _vector(snap: IndexSnapshot, c: Candidate) -> np.ndarray:
 def _says_it(snap: IndexSnapshot, stored: dict[int, StoredChunk], chunk_order: list[int],
              question: str, best: Candidate, params: AnswerParams, kind: str | None) -> bool:
     """Whether the best sentence answers by its words though its evidence score is low:
-    close to the question (plain cosine), naming the question's focus, with every
-    question term known to the index and, for a who/when/where/how-many question,
-    holding enough of its distinctive terms (``assistant.coverage``)."""
+    close to the question (plain cosine), naming the question's focus, with few
+    question terms unknown to the index (none of them its focus) and, for a
+    who/when/where/how-many question, holding enough of its distinctive terms
+    (``assistant.coverage``)."""
     if best.cosine < params.lexical_similarity:
         return False
     terms = list(dict.fromkeys(tokenize(question)))
-    if not terms or unknown_question_terms(snap, question):
+    if not terms:
+        return False
+    focus = focus_words(question)
+    unknown = set(unknown_question_terms(snap, question))
+    # A word no document uses is what the documents lack when the question asks for it
+    # ("What *pension* scheme...?", "How do I *register*...?") or it is much of the
+    # question; a word beside the point ("Link's *steed*", "users find it *hard*") may be
+    # the question's paraphrase of the documents' own word.
+    if unknown and (unknown & set(tokenize(focus))
+                    or len(unknown) > params.unknown_share * len(terms)):
         return False
     said = set(tokenize(best.chunk.chunk.sentences[best.index].text))
-    if not names_focus(focus_words(question), said):
+    if not names_focus(focus, said):
         return False
     if kind:
         top = passage_terms(stored, chunk_order, params)

@@ -13,10 +13,12 @@ Three checks, each over the question's terms as ``index.bm25.tokenize`` makes th
   contains ("pay" in "What is the hourly pay of a care worker?") is what the documents
   do not say.
 * ``unknown_terms``: terms that occur nowhere in the index. A question asking about
-  something no document mentions ("pension", "software") is not answered by lexical
-  evidence, however close its other words are. A misspelling of an indexed word
-  ("sountrack", "slufonamides": one letter left out, added, changed or two swapped) is
-  not unknown, nor is a word about the question's form ("What *kind* of ...").
+  something no document mentions ("pension", "software": its focus, or much of its
+  words) is not answered by lexical evidence, however close its other words are; one
+  word beside the point may be the question's paraphrase ("Link's steed"). A
+  misspelling of an indexed word ("sountrack", "slufonamides": one letter left out,
+  added, changed or two swapped) is not unknown, nor is a word about the question's
+  form ("What *kind* of ...").
 * ``names_focus`` (with ``assistant.shapes.focus_words``): the thing the question asks
   for, "What *software* does...", "Who is the *chief executive* of...", "How many
   *beds*...": a sentence that never names it does not answer it.

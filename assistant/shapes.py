@@ -387,6 +387,10 @@ _WHO_FOCUS = re.compile(
 _HOW_MANY_FOCUS = re.compile(
     rf"\bhow (?:many|much)\s+(?P<np>(?:[\w'-]+\s+)?[\w'-]+)\s+(?:{_AUX}|in|of|for|on|at|"
     rf"there)\b", re.IGNORECASE)
+#: "How do I register a company...", "How can we reset...": the act asked about.
+_HOW_TO_FOCUS = re.compile(
+    r"^\W*how (?:do|does|did|can|could|should|would|might|must|may)\s+"
+    r"(?:i|we|you|one|they|someone|people)\s+(?:\w+ly\s+)?(?P<np>[\w'-]+)", re.IGNORECASE)
 #: Words that name no particular thing ("What type of...", "Which one...").
 _VAGUE_FOCUS = {"type", "kind", "sort", "form", "name", "example", "one", "ones", "part",
                 "piece", "group", "number", "amount", "thing", "things", "way", "ways"}
@@ -398,7 +402,7 @@ def focus_words(question: str) -> str:
     "How many beds..."), or "" when it names no such thing ("What does ELF stand for?").
     An answer sentence is expected to name it."""
     found = []
-    for pattern in (_WHO_FOCUS, _WHAT_FOCUS, _HOW_MANY_FOCUS):
+    for pattern in (_WHO_FOCUS, _WHAT_FOCUS, _HOW_MANY_FOCUS, _HOW_TO_FOCUS):
         m = pattern.search(question)
         if m:
             found += [w for w in m.group("np").split() if w.lower() not in _VAGUE_FOCUS]
