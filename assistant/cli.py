@@ -233,7 +233,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - records.Answer
     """An answer as plain text: list answers as bullets, catalogue records as labelled
     fields, every document string shown literally (``terminal_safe``)."""
-    from assistant.citations import details_line, location
     from assistant.records import CatalogueRecord
     from assistant.textsafe import terminal_safe as safe
 
@@ -270,11 +269,11 @@ def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - record
     lines.append("")
     lines.append("Sources:")
     for c in answer.citations:
-        lines.append(f"  [{c.n}] {safe(c.label())}")
-        details = details_line(c.publisher, c.published, c.licence)
-        if details:
-            lines.append(f"      {safe(details)}")
-        lines.append(f"      {safe(location(c, c.source_name))}")
+        # The citation's parts in the one order (assistant/citations.py): the title on
+        # the marker's line, then publisher, published, pages, section, source, licence.
+        lines.append(f"  [{c.n}] {safe(c.title or 'Untitled document')}")
+        lines.extend(f"      {label + ':':<11}{safe(value)}"
+                     for label, value in c.fields() if label != "Title")
     return "\n".join(lines)
 
 
