@@ -276,6 +276,8 @@ class Assistant:
         passages = [p for p, h in zip(to_passages(snap, hits[:k], stored), hits[:k],
                                       strict=True)
                     if not only_headings(stored[h.row], p.title)]
+        for rank, p in enumerate(passages, start=1):  # numbered as shown: 1..n, no gaps
+            p.rank = rank
         if shape.shape == "record":
             answer = record_answer(snap, question, passages)
             if answer is not None:

@@ -129,3 +129,11 @@ def test_sources_lists_the_added_folders_and_what_the_last_run_could_not_use(
     assert f"  {root / 'board'}" in out  # the folder a maintainer added
     assert "Not indexed in the last run:" in out
     assert "minutes.docx: " in out
+
+    # The same with --json (issue 13, item 11).
+    assert cli.main(["sources", "--json", "--index-dir", str(root / "index")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "Board notes" in {d["title"] for d in data["documents"]}
+    assert data["sources"] == [str(root / "board")]
+    (failed,) = data["failed"]
+    assert failed["source"] == str(bad) and failed["reason"]
