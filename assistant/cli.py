@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     ix.add_argument("paths", nargs="*", help="files or folders to add as sources")
     ix.add_argument("--json", action="store_true", help="print one JSON object")
     ix.add_argument("-v", "--verbose", action="store_true",
-                    help="also print timing and which encoder embedded the texts")
+                    help="also print timing and which encoder embedded the new passages")
     ix.add_argument("--status", action="store_true",
                     help="show what is new, changed, removed and unchanged; index nothing")
     ix.add_argument("--remove", action="append", metavar="PATH", default=[],
