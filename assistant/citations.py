@@ -5,7 +5,8 @@ page(s) (the printed label where there is one), the section path, where to find 
 document (its URL, or for a local file the path inside the folder it was added from)
 and the licence. ``short_label`` is the one-line form shown beside an answer ("Title,
 p. 3, Section"); ``where_label`` the location of a passage in its document ("p. 3 ·
-Section", or "web page" for an unpaged document with no section).
+Section"; for an unpaged document with no section, "web page" when it has a URL, else
+the file's name).
 """
 
 from __future__ import annotations
@@ -49,9 +50,18 @@ def short_label(c: Cited) -> str:
     return ", ".join(x for x in (c.title, c.pages_label, section_path(c.section)) if x)
 
 
-def where_label(pages: str, section: Sequence[str]) -> str:
-    """Where a passage sits in its document: "p. 3 · Section", or "web page"."""
-    return " · ".join(x for x in (pages, section_path(section)) if x) or "web page"
+def where_label(pages: str, section: Sequence[str], url: str | None = None,
+                source: str = "") -> str:
+    """Where a passage sits in its document: "p. 3 · Section"; for an unpaged document
+    without a section, "web page" when it is one (it has a URL), else the local file's
+    name ("notes.md"), never "web page" for a file on disk."""
+    where = " · ".join(x for x in (pages, section_path(section)) if x)
+    if where:
+        return where
+    if url:
+        return "web page"
+    return Path(source).name if source and "://" not in source else (source or
+                                                                       "whole document")
 
 
 def readable_source(source: str, roots: Sequence[str | Path] = ()) -> str:
@@ -88,10 +98,3 @@ def fields(c: Cited, *, publisher: str | None = None, published: str | None = No
              ("Pages", c.pages_label), ("Section", section_path(c.section)),
              ("Source", location(c, source_name)), ("Licence", licence)]
     return [(k, v) for k, v in pairs if v]
-
-
-def details_line(publisher: str | None, published: str | None,
-                 licence: str | None) -> str:
-    """"Publisher · published 2018-05-29 · Licence" (the parts that are known)."""
-    parts = [publisher or "", f"published {published}" if published else "", licence or ""]
-    return " · ".join(p for p in parts if p)

@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     ix.add_argument("paths", nargs="*", help="files or folders to add as sources")
     ix.add_argument("--json", action="store_true", help="print one JSON object")
     ix.add_argument("-v", "--verbose", action="store_true",
-                    help="also print timing and which encoder embedded the texts")
+                    help="also print timing and which encoder embedded the new passages")
     ix.add_argument("--status", action="store_true",
                     help="show what is new, changed, removed and unchanged; index nothing")
     ix.add_argument("--remove", action="append", metavar="PATH", default=[],
@@ -233,7 +233,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - records.Answer
     """An answer as plain text: list answers as bullets, catalogue records as labelled
     fields, every document string shown literally (``terminal_safe``)."""
-    from assistant.citations import details_line, location
     from assistant.records import CatalogueRecord
     from assistant.textsafe import terminal_safe as safe
 
@@ -270,11 +269,11 @@ def format_answer(answer, *, note: bool = True) -> str:  # noqa: ANN001 - record
     lines.append("")
     lines.append("Sources:")
     for c in answer.citations:
-        lines.append(f"  [{c.n}] {safe(c.label())}")
-        details = details_line(c.publisher, c.published, c.licence)
-        if details:
-            lines.append(f"      {safe(details)}")
-        lines.append(f"      {safe(location(c, c.source_name))}")
+        # The citation's parts in the one order (assistant/citations.py): the title on
+        # the marker's line, then publisher, published, pages, section, source, licence.
+        lines.append(f"  [{c.n}] {safe(c.title or 'Untitled document')}")
+        lines.extend(f"      {label + ':':<11}{safe(value)}"
+                     for label, value in c.fields() if label != "Title")
     return "\n".join(lines)
 
 
@@ -348,32 +347,36 @@ def _remember_question(assistant, answer, follow_up: bool) -> None:  # noqa: ANN
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from assistant.indexing import SkippedFile
     from corpus.wording import PASSAGE, counted
 
     assistant = _open(args)
     docs = assistant.sources()
     _print_notice(assistant)
+    # What a maintainer added (the bundled documents are always indexed), and what the
+    # last run could not use, with why: the same as the app's documents screen.
+    added = assistant.source_paths()
+    failed = [SkippedFile.from_json(f)
+              for f in (assistant.last_build() or {}).get("failed") or []]
     if args.json:
-        print(json.dumps([d.as_json() for d in docs], ensure_ascii=False, indent=2))
+        print(json.dumps({"documents": [d.as_json() for d in docs], "sources": added,
+                          "failed": [f.as_json() for f in failed]},
+                         ensure_ascii=False, indent=2))
         return 0
     if not docs:
         print("No documents indexed yet: run `assistant index`.")
         return 0
     for d in docs:
-        pages = f"{counted(d.pages, 'page')}, " if d.kind == "pdf" or d.pages > 1 else ""
+        pages = f"{counted(d.pages, 'page')}, " if d.paged else ""
         print(f"{terminal_safe(d.title)}\n  {terminal_safe(d.url or d.source)}\n  "
               f"{pages}{counted(d.chunks, PASSAGE)}, "
               f"indexed {terminal_safe(d.indexed_at)}")
-    # What a maintainer added (the bundled documents are always indexed), and what the
-    # last run could not use, with why: the same as the app's documents screen.
-    added = assistant.source_paths()
     print("\nSources added (`assistant index PATH`; `assistant index --remove PATH` to drop):")
     print("\n".join(f"  {terminal_safe(p)}" for p in added) if added else "  none")
-    failed = (assistant.last_build() or {}).get("failed") or []
     if failed:
         print("\nNot indexed in the last run:")
         for f in failed:
-            print(f"  {terminal_safe(f.get('source'))}: {terminal_safe(f.get('reason'))}")
+            print(f"  {terminal_safe(f.source)}: {terminal_safe(f.reason)}")
     return 0
 
 

@@ -25,12 +25,16 @@ def index_lines(report: BuildReport, verbose: bool = False) -> list[str]:
         f"{counted(report.documents, 'document')}, {counted(report.chunks, PASSAGE)}"
     ]
     if verbose:
-        lines.append(f"  {report.seconds:.1f} s, {counted(report.embedded, 'text')} embedded")
-        if report.embedded:
-            rate = report.chunks / report.seconds if report.seconds else 0.0
-            lines.append(f"  {counted(report.embedded, 'text')} embedded in "
-                         f"{report.embed_seconds:.1f} s by {report.encoder}; "
-                         f"{rate:.1f} passages/s overall")
+        # One unit, passages, as everywhere: those embedded in this run (the others came
+        # from the cache or the previous generation), and the rate over them alone.
+        n = report.passages_embedded
+        if n:
+            rate = (f" ({n / report.embed_seconds:.1f} passages/s)"
+                    if report.embed_seconds > 0 else "")
+            lines.append(f"  {counted(n, PASSAGE)} embedded in {report.embed_seconds:.1f} s "
+                         f"by {report.encoder}{rate}; {report.seconds:.1f} s in all")
+        else:
+            lines.append(f"  nothing new to embed; {report.seconds:.1f} s in all")
     for label, items in (("added", report.added), ("updated", report.updated),
                          ("removed", report.removed)):
         lines.append(f"  {label}: {len(items)}")

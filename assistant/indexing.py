@@ -53,12 +53,20 @@ class IndexedDocument:
                    chunks=row.chunks, indexed_at=row.indexed_at,
                    page_labels=list(row.page_labels))
 
+    @property
+    def paged(self) -> bool:
+        """Whether page numbers mean something here (a PDF, or text with pages)."""
+        return self.kind == "pdf" or self.pages > 1
+
     def as_json(self) -> dict:
+        """``pages`` is null for an unpaged document; ``chunks`` is the deprecated name
+        of ``passages`` (the same number), kept for older scripts."""
         return {
             "doc_id": self.doc_id, "title": self.title, "source": self.source,
             "kind": self.kind, "url": self.url, "published": self.published,
             "updated": self.updated, "publisher": self.publisher, "licence": self.licence,
-            "pages": self.pages, "chunks": self.chunks, "indexed_at": self.indexed_at,
+            "pages": self.pages if self.paged else None, "passages": self.chunks,
+            "chunks": self.chunks, "indexed_at": self.indexed_at,
         }
 
     def page_label(self, number: int) -> str:

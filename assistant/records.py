@@ -41,10 +41,10 @@ class Passage:
 
     @property
     def where(self) -> str:
-        """"p. 3 · Section", or "web page"."""
+        """"p. 3 · Section", or "web page" (a file's name for a local file)."""
         from assistant.citations import where_label
 
-        return where_label(self.pages_label, self.section)
+        return where_label(self.pages_label, self.section, self.url, self.source)
 
     def as_json(self) -> dict:
         return {

@@ -21,7 +21,7 @@ from assistant.config import Settings
 from assistant.followup import resolve as resolve_followup
 from assistant.indexing import BuildReport, IndexedDocument, NoIndex, ProgressFn
 from assistant.lists import ListParams, compose_list
-from assistant.records import Answer, Passage
+from assistant.records import Answer, Citation, Passage
 from assistant.retrieve import (
     FusionParams,
     Hit,
@@ -62,6 +62,8 @@ class ChunkView:
     next_id: str | None
     tables: list[TableView] = field(default_factory=list)
     """The table rows in ``text`` (to show them in columns)."""
+    source_name: str = ""
+    """A local file's path inside the folder it was added from (see assistant.citations)."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,9 @@ class Assistant:
         hits = hybrid_search(snap, qv, question, k or self.settings.top_k, self._fusion(),
                              list(doc_ids) if doc_ids else None)
         stored = snap.store.chunks([h.row for h in hits])
-        return to_passages(snap, hits, stored)
+        passages = to_passages(snap, hits, stored)
+        self._name_files(passages)
+        return passages
 
     def ask(
         self, question: str, k: int | None = None, doc_ids: Sequence[str] | None = None,
@@ -238,15 +242,25 @@ class Assistant:
     def _name_sources(self, answer: Answer) -> None:
         """Give local files a readable name: their path inside the folder they were
         added from (the bundled folder or a maintainer's source), not an absolute path."""
-        from corpus.manifest import BUNDLED_DIR
-
-        roots = [str(BUNDLED_DIR), *self.layout.read_sources()]
-        for item in [*answer.citations, *answer.passages]:
-            if not item.url:
-                item.source_name = readable_source(item.source, roots)
+        self._name_files([*answer.citations, *answer.passages])
+        roots = self._source_roots()
         for r in answer.records:
             if not r.url:
                 r.source = readable_source(r.source, roots)
+
+    def _name_files(self, items: Sequence[Passage | Citation]) -> None:
+        """Set ``source_name`` of every item from a local file (see ``_name_sources``)."""
+        roots = self._source_roots()
+        for item in items:
+            if not item.url:
+                item.source_name = readable_source(item.source, roots)
+
+    def _source_roots(self) -> list[str]:
+        """The folders (and files) local documents are named inside: the bundled folder
+        and every source a maintainer added."""
+        from corpus.manifest import BUNDLED_DIR
+
+        return [str(BUNDLED_DIR), *self.layout.read_sources()]
 
     def _answer(self, question: str, k: int | None,
                 doc_ids: Sequence[str] | None) -> Answer:
@@ -262,6 +276,8 @@ class Assistant:
         passages = [p for p, h in zip(to_passages(snap, hits[:k], stored), hits[:k],
                                       strict=True)
                     if not only_headings(stored[h.row], p.title)]
+        for rank, p in enumerate(passages, start=1):  # numbered as shown: 1..n, no gaps
+            p.rank = rank
         if shape.shape == "record":
             answer = record_answer(snap, question, passages)
             if answer is not None:
@@ -337,6 +353,7 @@ class Assistant:
             tables=[TableView(t.columns, rows) for t in doc.tables if (rows := [
                 (r.start - c.start, r.end - c.start, r.cells) for r in t.rows
                 if c.start <= r.start and r.end <= c.end])],
+            source_name="" if doc.url else readable_source(doc.source, self._source_roots()),
         )
 
     # -- maintenance -----------------------------------------------------------------

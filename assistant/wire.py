@@ -88,7 +88,8 @@ def passage_json(view: ChunkView) -> dict:
     """A chunk as it sits in its document: where it is, its text, its neighbours' ids."""
     return {
         "chunk_id": view.chunk_id, "doc_id": view.doc_id, "title": view.title,
-        "source": view.url or view.source, "pages_label": view.pages_label or None,
+        "source": view.url or view.source_name or view.source,
+        "pages_label": view.pages_label or None,
         "section": " › ".join(view.section), "position": view.ordinal + 1,
         "of": view.total, "text": view.text,
         "previous_id": view.previous_id, "next_id": view.next_id,

@@ -96,6 +96,10 @@ class BuildReport:
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
+    """Texts embedded in this run (passages and their sentences not in the cache)."""
+    passages_embedded: int = 0
+    """Passages with a text embedded in this run (the rest came from the cache or the
+    previous generation)."""
     generation: str | None = None
     seconds: float = 0.0
     written: bool = False
@@ -109,8 +113,10 @@ class BuildReport:
         return {
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
             "removed": self.removed, "failed": [f.as_json() for f in self.failed],
-            "documents": self.documents,
-            "chunks": self.chunks, "embedded": self.embedded, "generation": self.generation,
+            "documents": self.documents, "passages": self.chunks,
+            "chunks": self.chunks,  # deprecated: the same as "passages"
+            "embedded": self.embedded, "passages_embedded": self.passages_embedded,
+            "generation": self.generation,
             "seconds": round(self.seconds, 3), "embed_seconds": round(self.embed_seconds, 3),
             "encoder": self.encoder,
         }
@@ -629,6 +635,7 @@ def _embed_cached(
         if not total:
             return out
         passages = len({passage_of[i] for at in missing.values() for i in at})
+        report.passages_embedded += passages
         doing = f"embedding {counted(passages, 'new ' + PASSAGE)}"
         t0 = time.perf_counter()
         opts.progress(Progress("embed", 0, passages, "loading the encoder"))

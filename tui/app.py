@@ -201,11 +201,14 @@ class MutualsApp(JobsMixin, App[int]):
             self.notify("No excerpts to copy yet: mark an answer or passage first.",
                         severity="warning")
             return
+        from tui.screens.excerpts import default_export_path
+
         self.copy_to_clipboard(self.excerpts_markdown())
         # The terminal is asked to set the clipboard (OSC 52); whether it does cannot be
-        # known from here, so say what was attempted and how to be sure.
+        # known from here, so say what was attempted and where a file would be saved.
         self.notify(f"Sent {counted(len(self.excerpts), 'excerpt')} to the clipboard (if the "
-                    f"terminal allows it); to be sure, F3 then s saves them to a file.")
+                    f"terminal allows it); to be sure, F3 then s saves them to "
+                    f"{default_export_path()}.", markup=False)
 
     def _busy(self) -> bool:
         if self.indexing:

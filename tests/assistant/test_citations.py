@@ -68,8 +68,15 @@ def test_local_files_are_named_inside_the_folder_they_were_added_from():
     assert readable_source("/srv/a.pdf", ["/srv/a.pdf"]) == "a.pdf"
     assert readable_source("/elsewhere/x.md", ["/srv"]) == "/elsewhere/x.md"
     assert readable_source("https://www.gov.uk/x", ["/srv"]) == "https://www.gov.uk/x"
-    assert where_label("", []) == "web page"
     assert where_label("p. 3", ["2 Benefits"]) == "p. 3 · 2 Benefits"
+
+
+def test_only_a_web_page_is_called_a_web_page():
+    """A local Markdown file without pages or sections is named by its file name, not
+    "web page" (issue 13, item 5)."""
+    assert where_label("", [], "https://www.gov.uk/x", "/srv/govuk/x.md") == "web page"
+    assert where_label("", [], None, "/srv/board/notes.md") == "notes.md"
+    assert where_label("", ["Risks"], None, "/srv/board/notes.md") == "Risks"
 
 
 def test_plain_json_and_export_carry_every_part_in_one_order(index, capsys):
@@ -77,8 +84,17 @@ def test_plain_json_and_export_carry_every_part_in_one_order(index, capsys):
     question = "What are the main risks of partnerships for mutuals?"
     assert cli.main(["ask", question, "--index-dir", str(root / "index")]) == 0
     out = capsys.readouterr().out
-    assert "Department for Culture, Media and Sport · published 2019-03-04 · " \
-           "Open Government Licence v3.0" in out
+    # Plain output: the title beside its marker, then every part in the one order.
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.endswith("] Partnership guidance for mutuals"))
+    assert lines[start + 1:start + 6] == [
+        "      Publisher: Department for Culture, Media and Sport",
+        "      Published: 2019-03-04",
+        "      Section:   Risks of partnerships for mutuals",
+        "      Source:    https://www.gov.uk/guidance/partnership-guidance-for-mutuals",
+        "      Licence:   Open Government Licence v3.0",
+    ]
     assert str(root) not in out  # no absolute path anywhere
 
     assert cli.main(["ask", question, "--json", "--index-dir", str(root / "index")]) == 0
@@ -113,3 +129,11 @@ def test_sources_lists_the_added_folders_and_what_the_last_run_could_not_use(
     assert f"  {root / 'board'}" in out  # the folder a maintainer added
     assert "Not indexed in the last run:" in out
     assert "minutes.docx: " in out
+
+    # The same with --json (issue 13, item 11).
+    assert cli.main(["sources", "--json", "--index-dir", str(root / "index")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "Board notes" in {d["title"] for d in data["documents"]}
+    assert data["sources"] == [str(root / "board")]
+    (failed,) = data["failed"]
+    assert failed["source"] == str(bad) and failed["reason"]

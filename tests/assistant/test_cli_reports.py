@@ -9,7 +9,8 @@ from assistant.sync import SyncReport
 
 def _build() -> BuildReport:
     return BuildReport(added=["/docs/a.md"], unchanged=["/docs/b.md"], documents=2,
-                       chunks=7, embedded=3, seconds=2.0, embed_seconds=1.0,
+                       chunks=7, embedded=9, passages_embedded=3, seconds=2.0,
+                       embed_seconds=1.5,
                        encoder="fake", written=True,
                        failed=[SkippedFile("/docs/\x1b[2Jc.docx", "unsupported file type")])
 
@@ -23,11 +24,24 @@ def test_index_lines_are_plain_words_and_encoder_details_only_with_verbose():
     assert index_lines(one)[0] == "Index written: 1 document, 1 passage"
     assert index_lines(_build(), verbose=True) == [
         "Index written: 2 documents, 7 passages",
-        "  2.0 s, 3 texts embedded",
-        "  3 texts embedded in 1.0 s by fake; 3.5 passages/s overall",
+        # Passages, said once; the rate over the 3 embedded in this run, not all 7 in
+        # the index (issue 13, items 10 and 11).
+        "  3 passages embedded in 1.5 s by fake (2.0 passages/s); 2.0 s in all",
         "  added: 1", "    /docs/a.md", "  updated: 0", "  removed: 0", "  unchanged: 1",
         "  failed: 1", "    /docs/\\x1b[2Jc.docx: unsupported file type",
     ]
+
+
+def test_a_run_that_embeds_nothing_says_so_in_passages():
+    report = BuildReport(documents=1, chunks=4, seconds=0.3, written=False)
+    assert index_lines(report, verbose=True)[:2] == [
+        "Index already up to date: 1 document, 4 passages",
+        "  nothing new to embed; 0.3 s in all",
+    ]
+    one = BuildReport(documents=1, chunks=4, embedded=2, passages_embedded=1, seconds=0.5,
+                      embed_seconds=0.4, encoder="fake", written=True)
+    assert index_lines(one, verbose=True)[1] == (
+        "  1 passage embedded in 0.4 s by fake (2.5 passages/s); 0.5 s in all")
 
 
 def test_status_lines():
@@ -66,8 +80,39 @@ def test_index_and_sources_count_passages_in_the_right_number(tmp_path, monkeypa
     monkeypatch.setattr(index.builder, "BUNDLED_DIR", docs)
     monkeypatch.setattr(cli, "_open",
                         lambda ns: Assistant.open(ns.index_dir, embedder=FakeEmbedder()))
-    assert cli.main(["index", "--index-dir", str(tmp_path / "ix")]) == 0
-    assert "Index written: 1 document, 1 passage" in capsys.readouterr().out
+    assert cli.main(["index", "--verbose", "--index-dir", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "Index written: 1 document, 1 passage" in out
+    assert "  1 passage embedded in " in out and "texts embedded" not in out
     assert cli.main(["sources", "--index-dir", str(tmp_path / "ix")]) == 0
     out = capsys.readouterr().out
     assert "  1 passage, indexed" in out and "chunk" not in out
+
+
+def test_json_counts_passages_and_keeps_chunks_as_an_alias(tmp_path, monkeypatch, capsys):
+    """``passages`` in ``index --json`` and ``sources --json`` (``chunks``, the same number,
+    stays for older scripts); an unpaged document has ``"pages": null`` (issue 13,
+    item 11)."""
+    import json
+
+    import index.builder
+    from assistant import cli
+    from assistant.service import Assistant
+    from index.embedder import FakeEmbedder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.md").write_text("# Note\n\nThe ferry mutual repairs boats.\n",
+                                  encoding="utf-8")
+    monkeypatch.setattr(index.builder, "BUNDLED_DIR", docs)
+    monkeypatch.setattr(cli, "_open",
+                        lambda ns: Assistant.open(ns.index_dir, embedder=FakeEmbedder()))
+    ix = str(tmp_path / "ix")
+    assert cli.main(["index", "--json", "--index-dir", ix]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["passages"] == report["chunks"] == 1
+    assert report["passages_embedded"] == 1
+    assert cli.main(["sources", "--json", "--index-dir", ix]) == 0
+    (doc,) = json.loads(capsys.readouterr().out)["documents"]
+    assert doc["passages"] == doc["chunks"] == 1
+    assert doc["kind"] == "markdown" and doc["pages"] is None

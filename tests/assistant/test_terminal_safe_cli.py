@@ -81,9 +81,9 @@ def test_json_output_stays_exact(hostile, capsys):
     assert rc == 0
     assert any(OSC52 in s for s in json.loads(out)["added"])
     rc, out, _ = _run(capsys, "sources", "--json", "--index-dir", str(ix))
-    titles = {d["title"] for d in json.loads(out)}
-    assert TITLE in titles
-    assert URL in {d["url"] for d in json.loads(out)}
+    docs = json.loads(out)["documents"]
+    assert TITLE in {d["title"] for d in docs}
+    assert URL in {d["url"] for d in docs}
 
 
 def test_progress_line_shows_file_names_literally():

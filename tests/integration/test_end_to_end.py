@@ -135,5 +135,5 @@ def test_cli_ask_json_cites_the_bundled_govuk_page(built_index, tmp_path):
     assert [x["abstained"] for x in lines] == [False, True]
 
     out = _cli("sources", "--json", index_dir=index_dir)
-    titles = {d["title"] for d in json.loads(out.stdout)}
+    titles = {d["title"] for d in json.loads(out.stdout)["documents"]}
     assert {"Partnerships for Better Public Services", "Mutual Partnerships Study"} <= titles

@@ -99,7 +99,7 @@ def test_no_hostile_input_gets_a_traceback_out_of_the_cli(tmp_path: Path, cli: C
         assert cli(*args).returncode == 0
     assert "\\x1b]0;pwned\\x07" in cli("sources").stdout.decode()
     as_json = json.loads(cli("sources", "--json", plain=False).stdout)
-    assert TITLE in {d["title"] for d in as_json}  # --json stays exact
+    assert TITLE in {d["title"] for d in as_json["documents"]}  # --json stays exact
 
     # A FIFO and a device as paths: refused, and later runs do not hang either.
     proc = cli("index", str(tmp_path / "pipe.txt"), str(tmp_path / "zero.txt"), timeout=120)

@@ -100,7 +100,12 @@ def test_search_sources_passages_health(api, assistant):
     first = api.get(f"/passages/{html['doc_id']}:0").json()
     assert first["previous_id"] is None and first["position"] == 1
     assert first["title"] == html["title"]
-    assert first["source"] == (html["url"] or html["source"])
+    # As in /ask and /search: the URL, or a local file's path inside the folder it was
+    # added from (issue 13, item 1); /sources keeps the path it was read from.
+    assert first["source"] == (html["url"] or
+                               f"{Path(html['source']).parent.name}/"
+                               f"{Path(html['source']).name}")
+    assert only["passages"][0]["source"] == first["source"]
     if first["next_id"]:
         after = api.get(f"/passages/{first['next_id']}").json()
         assert after["previous_id"] == first["chunk_id"]

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
 
+from assistant.indexing import counted
 from tui.screens.prompt import PathPrompt
 from tui.widgets.passage_list import Entry, PassageList
 
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from tui.app import MutualsApp
 
 DEFAULT_EXPORT = "excerpts.md"
+
+
+def default_export_path() -> Path:
+    """Where excerpts are saved unless the user types another path: ``excerpts.md`` in
+    the folder the app was started in, in full (shown in the prompt and the copy hint)."""
+    return Path.cwd() / DEFAULT_EXPORT
 
 
 class ExcerptsScreen(Screen):
@@ -49,11 +56,12 @@ class ExcerptsScreen(Screen):
         entries = [
             Entry(e.chunk_id or "", "", e.title,
                   "catalogue record" if e.record is not None else e.pages_label,
-                  list(e.section), e.text, marker=f"{i}.", quotes=[e.text], item=e)
+                  list(e.section), e.text, marker=f"{i}.", quotes=[e.text], item=e,
+                  url=e.url, source=e.source)
             for i, e in enumerate(items, start=1)
         ]
         self.query_one("#excerpts", PassageList).set_groups(
-            [(f"{len(items)} excerpt(s)", entries)],
+            [(counted(len(items), "excerpt"), entries)],
             empty="(none yet: press m on a source or passage, F5 on an answer)")
         self.query_one("#excerpts-status", Label).update(Text(
             "s exports to a Markdown file, c copies it to the clipboard, Delete removes one."))
@@ -74,7 +82,7 @@ class ExcerptsScreen(Screen):
         if not self.app.excerpts:
             self.app.notify("No excerpts to export yet.", severity="warning")
             return
-        default = str(Path.cwd() / DEFAULT_EXPORT)
+        default = str(default_export_path())
         self.app.push_screen(PathPrompt("Export excerpts to this Markdown file:", default),
                              self.export_to)
 
@@ -90,5 +98,5 @@ class ExcerptsScreen(Screen):
         except OSError as exc:
             self.app.error(f"Cannot write {target}: {exc.strerror or exc}")
             return
-        self.app.notify(f"Exported {len(self.app.excerpts)} excerpt(s) to {target}",
+        self.app.notify(f"Exported {counted(len(self.app.excerpts), 'excerpt')} to {target}",
                         markup=False)

@@ -14,6 +14,7 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from assistant.citations import location, section_path
 from assistant.excerpts import Excerpt
 from tui.jobs import describe_error
 from tui.messages import SourceRequest
@@ -21,16 +22,23 @@ from tui.widgets.literal import literal
 from tui.widgets.table_text import passage_text
 
 if TYPE_CHECKING:
+    from assistant.indexing import IndexedDocument
     from assistant.service import ChunkView
     from tui.app import MutualsApp
 
 
-def render_details(view: ChunkView, published: str | None = None) -> Text:
-    """Title, page(s), section, source URL, published date and position, all literal."""
+def render_details(view: ChunkView, doc: IndexedDocument | None = None) -> Text:
+    """The passage's citation in the one order (assistant/citations.py): title,
+    publisher, published, page(s), section, source (the URL, or a local file's path inside
+    the folder it was added from), licence; then its position. All literal."""
+    publisher = doc.publisher if doc else None
+    published = doc.published if doc else None
+    licence = doc.licence if doc else None
     lines = [
-        [("Page(s)", view.pages_label or "—"), ("Section", " › ".join(view.section) or "—")],
-        [("Source", view.url or view.source)],
-        [("Published", published or "not stated"),
+        [("Publisher", publisher or "not stated"), ("Published", published or "not stated")],
+        [("Page(s)", view.pages_label or "—"), ("Section", section_path(view.section) or "—")],
+        [("Source", location(view, view.source_name))],
+        [("Licence", licence or "not stated"),
          ("Passage", f"{view.ordinal + 1} of {view.total}")],
     ]
     out = literal(view.title, style="bold")
@@ -146,7 +154,7 @@ class SourceScreen(Screen):
             view = replace(view, section=list(self.request.section))
         self.view = view
         self.query_one("#source-details", Static).update(
-            render_details(view, row.published if row else None))
+            render_details(view, row))
         prev_text, next_text = trim_overlap(before.text if before else "", view.text,
                                             after.text if after else "")
         self.query_one("#source-before", Static).update(
@@ -194,6 +202,7 @@ class SourceScreen(Screen):
                     pages_label=v.pages_label, section=list(v.section),
                     published=row.published if row else None,
                     licence=row.licence if row else None, chunk_id=v.chunk_id,
-                    question=self.request.question or None)
+                    question=self.request.question or None,
+                    publisher=row.publisher if row else None, source_name=v.source_name)
             for q in (quotes or [v.text])
         ])

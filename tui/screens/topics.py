@@ -27,7 +27,8 @@ def point_entry(point: TopicPoint, marker: str) -> Entry:
     """A point as a list row: where it is (page, section), then the whole sentence."""
     c = point.citation
     return Entry(c.chunk_id, c.doc_id, c.title, c.pages_label, list(c.section), point.text,
-                 marker=marker, quotes=[c.quote], item=c, show_title=False, whole=True)
+                 marker=marker, quotes=[c.quote], item=c, show_title=False, whole=True,
+                 url=c.url, source=c.source)
 
 
 def topics_status(topics: list[TopicPoints]) -> str:
