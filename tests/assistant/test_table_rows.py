@@ -49,3 +49,16 @@ def test_a_bracketed_qualifier_in_a_row_key_need_not_be_typed(assistant, questio
 def test_a_row_the_question_does_not_name_still_does_not_answer(assistant):
     answer = assistant.ask("What was the median staff share in tiny mutuals?")
     assert all("Median staff share" not in c.quote for c in answer.citations)
+
+
+def test_a_passage_starting_among_a_tables_rows_shows_its_caption(text_index, fake_embedder):
+    rows = "\n".join(f"| Mutual {i} | {10 + i} | {i % 7 + 1}% |" for i in range(60))
+    doc = ("# Staff ownership\n\nEvery mutual told us its staff and owner share.\n\n"
+           "Table 4: Staff of every mutual\n\n| Mutual | Staff | Owner share |\n|---|---|---|\n"
+           f"{rows}\n")
+    assistant = Assistant(Settings(index_dir=text_index({"staff.md": doc}).root), fake_embedder)
+    answer = assistant.ask("How many staff does Mutual 47 have?")
+    assert answer.citations[0].quote.startswith("Mutual 47: Staff 57")
+    passages = [p for p in answer.passages if p.text.startswith("Mutual ")]
+    assert passages, "some passage should start among the rows"
+    assert all(p.section[-1:] == ["Table 4: Staff of every mutual"] for p in passages)
