@@ -100,18 +100,26 @@ def _positive_int(value: str) -> int:
     return n
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--index-dir", metavar="DIR",
+def _shared_options(default: object) -> argparse.ArgumentParser:
+    """The options given before or after the command (``default``: their default)."""
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument(
+        "--index-dir", metavar="DIR", default=default,
         help="index folder (default: $ASSISTANT_INDEX_DIR or "
         "~/.local/share/mutuals-assistant/index)",
     )
+    return shared
+
+
+def _parser() -> argparse.ArgumentParser:
+    # A command's copy of a shared option has no default: otherwise its None would
+    # overwrite the value given before the command ("assistant --index-dir DIR index").
+    common = _shared_options(argparse.SUPPRESS)
     p = argparse.ArgumentParser(
         prog="assistant",
         description="Cited answers from the Public Service Mutuals partnership documents. "
         "With no command, opens the terminal app.",
-        parents=[common],
+        parents=[_shared_options(None)],
     )
     sub = p.add_subparsers(dest="command")
 

@@ -393,6 +393,15 @@ def _rrf_search(
     return [Hit(r, s, dense.get(r), bm25.get(r)) for r, s in best]
 
 
+def _passage_section(doc, start: int, section: list[str]) -> list[str]:  # noqa: ANN001
+    """A passage's section: its chunk's, or for a chunk that starts among a captioned
+    table's rows the path with the caption, as its rows' citations show it."""
+    for t in doc.tables:
+        if t.caption and t.rows and t.rows[0].start <= start < t.end:
+            return doc.section_at(start)
+    return section
+
+
 def to_passages(
     snap: IndexSnapshot, hits: list[Hit], stored: dict[int, StoredChunk]
 ) -> list[Passage]:
@@ -404,8 +413,9 @@ def to_passages(
             Passage(
                 rank=rank, chunk_id=c.chunk_id, doc_id=c.doc_id, title=doc.title,
                 source=doc.source, url=doc.url, page_start=c.page_start, page_end=c.page_end,
-                pages_label=pages_label(doc, c.page_start, c.page_end), section=c.section,
-                score=h.score, text=c.text, start=c.start, end=c.end, dense=h.dense,
+                pages_label=pages_label(doc, c.page_start, c.page_end),
+                section=_passage_section(doc, c.start, c.section), score=h.score,
+                text=c.text, start=c.start, end=c.end, dense=h.dense,
                 bm25=h.bm25, paged=is_paged(doc),
             )
         )

@@ -4,9 +4,10 @@ A table's rows are stored as units that name their columns ("Dental care, South 
 Mutuals surveyed 21; Share in a partnership 71%; ...", see ``corpus.tables``). A
 question about one of them ("What share of dental care mutuals in the South West were
 in a partnership?") *names the row*: every term of the row's key cells ("Dental care",
-"South West") is in the question, and so is at least ``column_share`` of the terms of
-one of its other columns' names ("Share in a partnership"), weighted by idf, a year
-asked for being one the column has. Such a row answers the question, cited with the
+"South West"; a bracketed qualifier, "medium (50 to 249 staff)", may be left out) is in
+the question, and so is at least ``column_share`` of the terms of one of its other
+columns' names ("Share in a partnership"), weighted by idf, a year asked for being one
+the column has. Such a row answers the question, cited with the
 table's caption and the row's own page (``row_answer``). Other questions are answered
 from prose only (``prose_only``): a row that a question does not name does not answer it.
 
@@ -55,8 +56,28 @@ class _Row:
     doc_id: str
     table: Table
     row: TableRow
-    key: frozenset[str]
+    key: frozenset[str]  # terms a question must hold to name the row
     columns: tuple[frozenset[str], ...]  # terms of each named value column
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def key_terms(cells: tuple[str, ...] | list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of a row's key cells a question must hold, and all their terms.
+
+    A bracketed qualifier is optional: "medium (50 to 249 staff)" is named by "medium"
+    ("What was the median staff share in medium mutuals?"). A cell that is all brackets
+    keeps its terms.
+    """
+    full: set[str] = set()
+    needed: set[str] = set()
+    for cell in cells:
+        terms = set(tokenize(cell))
+        full |= terms
+        bare = set(tokenize(_BRACKETED.sub(" ", cell)))
+        needed |= bare or terms
+    return frozenset(needed), frozenset(full)
 
 
 _ROWS: weakref.WeakKeyDictionary[IndexSnapshot, list[_Row]] = weakref.WeakKeyDictionary()
@@ -70,10 +91,10 @@ def _rows(snap: IndexSnapshot) -> list[_Row]:
             for t in doc.tables:
                 cols = tuple(frozenset(tokenize(c)) for c in t.columns[t.key_columns:] if c)
                 for r in t.rows:
-                    key = frozenset(tokenize(" ".join(r.cells[: t.key_columns])))
+                    key, full = key_terms(r.cells[: t.key_columns])
                     if key:
                         out.append(_Row(doc.doc_id, t, r, key,
-                                        tuple(c - key for c in cols if c - key)))
+                                        tuple(c - full for c in cols if c - full)))
         _ROWS[snap] = out
     return _ROWS[snap]
 

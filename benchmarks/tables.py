@@ -8,9 +8,11 @@ The fixture documents of ``tests/fixtures/tables/`` (a seven-page survey report 
 rendered from YAML: a ruled 45-row table over two pages with its header printed on the
 first page only, an unruled table beside prose with an empty cell and a footnote row, a
 table with merged header cells, a 40-row table over two pages with a repeated header, a
-dot-leader cost table; a GOV.UK-style HTML page with three tables; a Markdown pipe
-table) are written to ``.bench/tables/docs`` and indexed afresh with the real model. Every
-question of ``tests/fixtures/tables/questions.yaml`` is asked through ``Assistant.ask``.
+dot-leader cost table; a two-page survey PDF whose unruled 45-row table prints its header
+on the first page only, two of its header names set closer than a letter apart; a
+GOV.UK-style HTML page with three tables; a Markdown pipe table) are written to
+``.bench/tables/docs`` and indexed afresh with the real model. Every question of
+``tests/fixtures/tables/questions.yaml`` is asked through ``Assistant.ask``.
 
 Printed, on the tuning half (odd question numbers), the held-out half (even) and all:
 
@@ -227,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nIssue 14's check: Table 1 rows on page 3, where the table continues without "
           f"its header: {sum(r.right_row for r in cont)} of {len(cont)} answered from the "
           "right row")
+    unruled = [r for r in main_results if r.q.source == "midlands-mutuals-survey-2023.pdf"]
+    print(f"Unruled Table 1 (midlands-mutuals-survey-2023.pdf) rows on page 2, where it "
+          f"continues without its header: {sum(r.right_row for r in unruled)} of "
+          f"{len(unruled)} answered from the right row")
     html = [r for r in main_results if r.q.answerable and r.q.source.endswith(".html")]
     print(f"HTML table rows: {sum(r.right_row for r in html)} of {len(html)} answered from "
           "the right row")

@@ -21,7 +21,7 @@ from corpus.clean import (
 from corpus.errors import UnreadableDocument
 from corpus.loaders.pdf_placing import Placed, PlacedPart, mark_tables, place_tables, table_records
 from corpus.loaders.pdf_tables import MAX_TABLE_PAGE_CONTENT, find_tables, may_hold_table
-from corpus.records import Document, Heading, Page
+from corpus.records import Document, Heading, Page, Table
 from corpus.tables import caption_headings
 
 _MAX_OUTLINE_ITEMS = 5_000
@@ -99,9 +99,10 @@ def load_pdf(data: bytes, *, source: Path, doc_id: str, budget: Budget | None = 
     pages = [Page(number=i + 1, text=t, label=labels[i]) for i, t in enumerate(texts)]
     doc = Document(doc_id=doc_id, title="", source=str(source), pages=pages, kind="pdf")
     starts = doc.page_starts()
-    headings = _outline_headings(reader, pages, starts) or _heuristic_headings(pages, starts)
     if placed is not None:
         doc.tables = table_records(*placed, starts)
+    headings = _outline_headings(reader, pages, starts) or _not_rows(
+        _heuristic_headings(pages, starts), doc.tables)
     doc.headings = caption_headings(doc.tables, headings) if doc.tables else headings
     doc.title = _metadata_title(reader) or _title_heading(headings, pages)
     doc.title = doc.title or prettify_stem(source.stem)
@@ -218,6 +219,16 @@ def _page_labels(reader: Any, count: int) -> list[str | None]:
         label = normalize_inline(str(labels[i])) if i < len(labels) else None
         out.append(label if label and label != str(i + 1) else None)
     return out
+
+
+def _not_rows(headings: list[Heading], tables: list[Table]) -> list[Heading]:
+    """``headings`` but those that are a table's row (a short row unit such as "Leisure,
+    East Midlands: 17; 51%; Charity" reads like a Title Case line): a row is never a
+    heading, nor the document's title."""
+    spans = [(r.start, r.end) for t in tables for r in t.rows]
+    if not spans:
+        return headings
+    return [h for h in headings if not any(a <= h.offset < b for a, b in spans)]
 
 
 def _title_heading(headings: list[Heading], pages: list[Page]) -> str:

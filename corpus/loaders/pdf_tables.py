@@ -217,6 +217,7 @@ class _Cell:
     text: str
     bold: bool
     mono: bool = False
+    words: list[dict] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -252,7 +253,8 @@ def _cut(words: list[dict]) -> _Line:
             text = " ".join(w["text"] for w in current)
             bold = sum(_bold(w["fontname"]) for w in current) * 2 > len(current)
             mono = all(_mono(w["fontname"]) for w in current)
-            line.cells.append(_Cell(current[0]["x0"], current[-1]["x1"], text, bold, mono))
+            line.cells.append(_Cell(current[0]["x0"], current[-1]["x1"], text, bold, mono,
+                                    list(current)))
             current.clear()
         if leader:
             line.leaders = True
@@ -357,6 +359,8 @@ def _block(index: int, block: list[_Line]) -> Found | None:
     # Trailing one-cell lines are not part of the table.
     while block and len(block[-1].cells) < 2:
         block = block[:-1]
+    if kind == "unruled":
+        block = _split_at_columns(block)
     cols = _columns(block)
     if len(cols) < 2 and kind != "leaders":
         return None
@@ -375,6 +379,47 @@ def _block(index: int, block: list[_Line]) -> Found | None:
     if not _short_cells(rows):
         return None
     return Found(index, block[0].top, block[-1].bottom, rows, bold, xs, kind)
+
+
+def _split_at_columns(block: list[_Line]) -> list[_Line]:
+    """Cells cut where the body's columns start: header names set closer than a letter
+    apart ("Share in a partnership Most common partner") are two cells, not one.
+
+    A column start is a left edge shared by at least half the block's lines (and three);
+    a cell is cut before a word of it that starts there (within a point).
+    """
+    multi = [ln for ln in block if len(ln.cells) >= 2]
+    counts: Counter[float] = Counter(round(c.x0) for ln in multi for c in ln.cells)
+    need = max(3, len(multi) // 2)
+    starts = sorted(x for x, n in counts.items() if n + counts.get(x - 1, 0)
+                    + counts.get(x + 1, 0) >= need)
+    if len(starts) < 2:
+        return block
+    out = []
+    for ln in block:
+        cells: list[_Cell] = []
+        for c in ln.cells:
+            cells.extend(_cut_cell(c, starts))
+        out.append(_Line(ln.top, ln.bottom, cells, ln.leaders) if len(cells) != len(
+            ln.cells) else ln)
+    return out
+
+
+def _cut_cell(cell: _Cell, starts: list[float]) -> list[_Cell]:
+    """``cell`` cut before each of its words (but the first) that starts a column."""
+    if len(cell.words) < 2:
+        return [cell]
+    groups: list[list[dict]] = [[cell.words[0]]]
+    for w in cell.words[1:]:
+        if any(abs(w["x0"] - x) <= 1.5 for x in starts) and groups[-1][-1]["x1"] < w["x0"]:
+            groups.append([w])
+        else:
+            groups[-1].append(w)
+    if len(groups) == 1:
+        return [cell]
+    return [_Cell(g[0]["x0"], g[-1]["x1"], " ".join(w["text"] for w in g),
+                  sum(_bold(w["fontname"]) for w in g) * 2 > len(g),
+                  all(_mono(w["fontname"]) for w in g), g) for g in groups]
 
 
 def _join_wrapped(rows: list[list[str]], bold: list[bool]) -> tuple[list[list[str]], list[bool]]:

@@ -48,3 +48,17 @@ def test_asking_with_another_model_than_the_index_was_built_with_says_so(tmp_pat
     other = Assistant.open(tmp_path / "ix", embedder=FakeEmbedder(dim=128))
     with pytest.raises(ModelUnavailable, match="run `assistant index` to rebuild"):
         other.ask("Who do mutuals partner with?")
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_index_dir_is_used_before_or_after_the_command(tmp_path, monkeypatch, capsys, before):
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "default"))
+    layout = IndexLayout(tmp_path / "ix")
+    layout.write_sources([str(tmp_path / "kept")])
+    option = ["--index-dir", str(layout.root)]
+    command = ["index", "--remove", str(tmp_path / "other")]
+    rc = main(option + command if before else command + option)
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "not an added source" in err and str(tmp_path / "kept") in err
+    assert not (tmp_path / "default").exists()

@@ -78,6 +78,8 @@ def table(pdf: FPDF, rows: Sequence[Sequence[object]], *, ruled: bool = True,
     pdf.set_font("Helvetica", "", 10)
     kwargs: dict = {"text_align": "LEFT", "repeat_headings": 1 if repeat_header else 0,
                     "num_heading_rows": header_rows}
+    if not header_rows:
+        kwargs["first_row_as_headings"] = False
     if not ruled:
         kwargs["borders_layout"] = "NONE"
     if col_widths:
@@ -102,14 +104,17 @@ def leaders(pdf: FPDF, rows: Sequence[Sequence[str]]) -> None:
     pdf.ln(4)
 
 
-def make_survey_pdf(path: Path | str, *, repeat_header: bool = False) -> Path:
-    """The issue's two-page table: Table 1, its header on page 1 only (or repeated)."""
+def make_survey_pdf(path: Path | str, *, repeat_header: bool = False,
+                    ruled: bool = True) -> Path:
+    """The issue's two-page table: Table 1, its header on page 1 only (or repeated);
+    unruled, its header names "Share in a partnership" and "Most common partner" are set
+    closer than a letter apart."""
     pdf = new_report()
     heading(pdf, "2 Partnership working")
     para(pdf, "We asked every mutual whether it delivers a service in a formal partnership. "
               "Table 1 gives the answers by service area and region.")
     caption(pdf, CAPTION)
-    table(pdf, [COLUMNS, *ROWS], repeat_header=repeat_header,
+    table(pdf, [COLUMNS, *ROWS], repeat_header=repeat_header, ruled=ruled,
           col_widths=(40, 30, 35, 40, 45))
     para(pdf, "Partnership was most common where mutuals share clients with the NHS.")
     path = Path(path)

@@ -75,6 +75,41 @@ def test_a_repeated_header_is_not_a_row(tmp_path):
     assert [list(r.cells) for r in t.rows] == ROWS
 
 
+def test_unruled_header_names_set_close_together_still_name_the_rows_on_page_2(tmp_path):
+    # "Share in a partnership" ends less than a letter before "Most common partner".
+    doc = load(make_survey_pdf(tmp_path / "unruled.pdf", ruled=False))
+    assert len(doc.pages) == 2 and COLUMNS[0] not in doc.pages[1].text
+    (t,) = doc.tables
+    assert t.caption == CAPTION and list(t.columns) == COLUMNS
+    assert [list(r.cells) for r in t.rows] == ROWS
+    second = doc.page_starts()[1]
+    later = [r for r in t.rows if r.start >= second]
+    assert later
+    for r in later:
+        assert doc.text[r.start:r.end] == _unit(list(r.cells))
+        assert section_at(doc.headings, doc.title, r.start) == ["2 Partnership working",
+                                                                CAPTION]
+
+
+def test_a_short_row_is_never_a_heading_or_the_title(tmp_path):
+    # No bookmarks, no metadata title, a table without a header: its rows are short
+    # Title Case lines ("Libraries, London: 9; 64%; Charity") above longer ones.
+    pdf = new_report()
+    para(pdf, "Every mutual we surveyed told us where it works, how many we asked, what "
+              "share are in a partnership and who they partner with most often.")
+    rows = [r for r in ROWS if r[1] in ("North East", "London")][:12]
+    table(pdf, rows, ruled=False, header_rows=0, col_widths=(40, 30, 35, 40, 45))
+    pdf.add_page()
+    para(pdf, "A second page of prose, so the running header is seen twice and removed.")
+    pdf.output(str(tmp_path / "headerless.pdf"))
+    doc = load(tmp_path / "headerless.pdf")
+    (t,) = doc.tables
+    units = {doc.text[r.start:r.end] for r in t.rows}
+    assert "Libraries, London: 9; 64%; Charity" in units
+    assert doc.title not in units and doc.title == "Headerless"
+    assert not [h for h in doc.headings if h.title in units]
+
+
 def test_unruled_table_beside_prose_with_an_empty_cell_and_a_footnote(tmp_path):
     pdf = new_report()
     heading(pdf, "3 Staff")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import corpus.loaders
+import index.builder
 import index.plan
 from assistant import cli
 from assistant.service import Assistant
@@ -375,3 +376,27 @@ def test_a_cancelled_build_releases_the_generation_it_started_from(docs, tmp_pat
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no reader's pin is left
     finally:
         os.close(fd)
+
+
+def test_a_chunk_that_is_one_sentence_is_embedded_once_and_shares_its_vector(tmp_path, emb):
+    # A table row alone in its chunk is both the chunk and its one sentence (issue 14).
+    import numpy as np
+
+    from index.reader import open_live
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    row = "Dental care, South West: Mutuals surveyed 21; Share in a partnership 71%"
+    (folder / "row.txt").write_text(row + "\n", encoding="utf-8")
+    layout = IndexLayout(tmp_path / "index")
+    index.builder.build(layout, emb, sources=[folder])
+    assert emb.seen.count(row) == 1
+    snap = open_live(layout)
+    try:
+        (sc,) = snap.store.chunks(list(range(len(snap.chunk_vectors)))).values()
+        assert sc.chunk.text == row and [s.text for s in sc.chunk.sentences] == [row]
+        chunk_vec = np.asarray(snap.chunk_vectors[sc.row], dtype=np.float32)
+        sent_vec = np.asarray(snap.sentence_vectors[sc.sentence_rows[0]], dtype=np.float32)
+        np.testing.assert_array_equal(chunk_vec.astype(np.float16), sent_vec.astype(np.float16))
+    finally:
+        snap.close()
