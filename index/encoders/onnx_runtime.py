@@ -140,7 +140,7 @@ class OnnxEmbedder(Embedder):
         if not self.bulk_allowed:
             self.bulk_reason = "turned off in the settings"
         elif n_texts < MIN_TEXTS:
-            self.bulk_reason = f"fewer than {MIN_TEXTS} texts to encode"
+            self.bulk_reason = f"a small run, fewer than {MIN_TEXTS} sentences and passages"
         elif self._bulk is not None:
             return True
         elif not torch_bf16.bf16_hardware():
