@@ -390,7 +390,12 @@ _HOW_MANY_FOCUS = re.compile(
 #: "How do I register a company...", "How can we reset...": the act asked about.
 _HOW_TO_FOCUS = re.compile(
     r"^\W*how (?:do|does|did|can|could|should|would|might|must|may)\s+"
-    r"(?:i|we|you|one|they|someone|people)\s+(?:\w+ly\s+)?(?P<np>[\w'-]+)", re.IGNORECASE)
+    r"(?:i|we|you|one|they|someone|people)\s+"
+    r"(?:(?!(?:ap|sup|re|com|multi|im)ply\b|rely\b)\w+ly\s+)?(?P<np>[\w'-]+)", re.IGNORECASE)
+#: Verbs of "How do I ...?" that name no particular act ("How do I get...", "find").
+_VAGUE_ACTS = {"get", "make", "do", "go", "know", "find", "help", "start", "begin", "use",
+               "deal", "handle", "manage", "work", "see", "become", "keep", "feel", "take",
+               "set", "be", "have"}
 #: Words that name no particular thing ("What type of...", "Which one...").
 _VAGUE_FOCUS = {"type", "kind", "sort", "form", "name", "example", "one", "ones", "part",
                 "piece", "group", "number", "amount", "thing", "things", "way", "ways"}
@@ -405,5 +410,6 @@ def focus_words(question: str) -> str:
     for pattern in (_WHO_FOCUS, _WHAT_FOCUS, _HOW_MANY_FOCUS, _HOW_TO_FOCUS):
         m = pattern.search(question)
         if m:
-            found += [w for w in m.group("np").split() if w.lower() not in _VAGUE_FOCUS]
+            vague = _VAGUE_ACTS if pattern is _HOW_TO_FOCUS else _VAGUE_FOCUS
+            found += [w for w in m.group("np").split() if w.lower() not in vague]
     return " ".join(found)

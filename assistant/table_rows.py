@@ -57,6 +57,7 @@ class _Row:
     table: Table
     row: TableRow
     key: frozenset[str]  # terms a question must hold to name the row
+    full: frozenset[str]  # all terms of its key cells, bracketed qualifiers included
     columns: tuple[frozenset[str], ...]  # terms of each named value column
 
 
@@ -93,7 +94,7 @@ def _rows(snap: IndexSnapshot) -> list[_Row]:
                 for r in t.rows:
                     key, full = key_terms(r.cells[: t.key_columns])
                     if key:
-                        out.append(_Row(doc.doc_id, t, r, key,
+                        out.append(_Row(doc.doc_id, t, r, key, full,
                                         tuple(c - full for c in cols if c - full)))
         _ROWS[snap] = out
     return _ROWS[snap]
@@ -146,9 +147,19 @@ def named_rows(snap: IndexSnapshot, question: str, params: RowParams
         match = _column_match(r, terms, _idf(snap, set().union(*r.columns)))
         if match > 0 and match >= params.column_share:
             out.append((r, match))
-    # A row whose key is part of another named row's key is not what was asked
-    # ("Dental care" when the question names "Dental care, South West").
-    return [(r, m) for r, m in out if not any(r.key < o.key for o, _ in out)]
+    # A row whose named key terms are part of another named row's is not what was asked
+    # ("Dental care" when the question names "Dental care, South West"; "England" when it
+    # names "England (excluding London)"); of rows named by the same terms, one whose
+    # qualifier the question leaves out is not it either ("Wales (rural)" for "in Wales").
+    named = {id(r): r.full & terms for r, _ in out}
+
+    def beaten(r: _Row) -> bool:
+        mine = named[id(r)]
+        return any(mine < named[id(o)]
+                   or (mine == named[id(o)] and o.full <= terms and not r.full <= terms)
+                   for o, _ in out)
+
+    return [(r, m) for r, m in out if not beaten(r)]
 
 
 def row_answer(snap: IndexSnapshot, question: str, query_vec: np.ndarray,

@@ -47,6 +47,9 @@ def _ask(index_dir, fake_embedder, question, **settings):
     ("What does ELF stand for?", ""),
     ("Why did the board decide to work in partnership?", ""),
     ("How do I register a community interest company?", "register"),
+    ("How do I apply for a grant?", "apply"),  # a verb in -ly is no adverb
+    ("How can we quickly agree a contract?", "agree"),  # an adverb is skipped
+    ("How do I get a grant?", ""),  # "get" names no particular act
     ("How does the potency of antibacterials depend on dose?", ""),
 ])
 def test_the_focus_of_a_fact_question_is_the_thing_it_asks_for(question, focus):

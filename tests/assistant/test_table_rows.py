@@ -62,3 +62,35 @@ def test_a_passage_starting_among_a_tables_rows_shows_its_caption(text_index, fa
     passages = [p for p in answer.passages if p.text.startswith("Mutual ")]
     assert passages, "some passage should start among the rows"
     assert all(p.section[-1:] == ["Table 4: Staff of every mutual"] for p in passages)
+
+
+REGIONS = """# Staff ownership by region
+
+Table 5: Median staff share by region
+
+| Region | Mutuals surveyed | Median staff share |
+|---|---|---|
+| England | 120 | 20% |
+| England (excluding London) | 90 | 12% |
+| London | 30 | 41% |
+| Wales | 25 | 33% |
+| Wales (rural) | 9 | 18% |
+"""
+
+
+@pytest.mark.parametrize("question, rows", [
+    ("What was the median staff share in England?", ["England: "]),
+    ("What was the median staff share in England excluding London?",
+     ["England (excluding London): "]),
+    ("What was the median staff share in London?", ["London: "]),
+    ("How many mutuals were surveyed in Wales?", ["Wales: "]),
+    ("How many rural mutuals were surveyed in Wales?", ["Wales (rural): "]),
+])
+def test_a_row_and_the_same_row_with_a_qualifier_are_told_apart(
+        text_index, fake_embedder, question, rows):
+    # "England" and "England (excluding London)" are both named by "England": the row
+    # the question names in full answers, not the other one.
+    assistant = Assistant(Settings(index_dir=text_index({"regions.md": REGIONS}).root),
+                          fake_embedder)
+    answer = assistant.ask(question)
+    assert [c.quote.split(":")[0] + ": " for c in answer.citations] == rows
