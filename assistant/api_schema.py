@@ -109,8 +109,10 @@ SCHEMAS = {
         "previous_id": NSTR, "next_id": NSTR,
     }, ["chunk_id", "doc_id", "title", "source", "section", "position", "of", "text",
         "previous_id", "next_id"]),
-    "Health": _obj({"status": STR, "generation": NSTR, "documents": INT, "chunks": INT,
-                    "note": STR}, ["status", "generation", "documents", "chunks"]),
+    "Health": _obj({"status": STR, "generation": NSTR, "documents": INT, "passages": INT,
+                    "chunks": {"type": "integer", "deprecated": True,
+                               "description": "the same as passages (kept for older clients)"},
+                    "note": STR}, ["status", "generation", "documents", "passages", "chunks"]),
 }
 
 

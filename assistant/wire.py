@@ -99,10 +99,12 @@ def passage_json(view: ChunkView) -> dict:
 def health_json(assistant: Assistant) -> dict:
     """Whether an index is live, which generation answers, how big it is."""
     if not assistant.has_index():
-        return {"status": "no index", "generation": None, "documents": 0, "chunks": 0}
+        return {"status": "no index", "generation": None, "documents": 0, "passages": 0,
+                "chunks": 0}
     snap = assistant.snapshot()
     out = {"status": "ok", "generation": snap.path.name,
-           "documents": len(snap.documents_by_id), "chunks": snap.chunk_count}
+           "documents": len(snap.documents_by_id), "passages": snap.chunk_count,
+           "chunks": snap.chunk_count}  # "chunks": the same, for older clients
     if snap.fallback_note:
         out["note"] = snap.fallback_note
     return out

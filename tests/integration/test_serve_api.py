@@ -112,7 +112,8 @@ def test_search_sources_passages_health(api, assistant):
 
     health = api.get("/health").json()
     assert health == {"status": "ok", "generation": assistant.snapshot().path.name,
-                      "documents": len(docs), "chunks": assistant.snapshot().chunk_count}
+                      "documents": len(docs), "passages": assistant.snapshot().chunk_count,
+                      "chunks": assistant.snapshot().chunk_count}
 
 
 def test_openapi_describes_every_endpoint(api):
