@@ -107,7 +107,9 @@ class FakeGovUK:
         self.reached = threading.Event()  # a held path was requested
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval (0.5 s by default).
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,),
+                                       daemon=True)
 
     def set_json(self, path: str, data: dict) -> None:
         self.routes["/api/content" + path] = (json.dumps(data).encode(), "application/json")
