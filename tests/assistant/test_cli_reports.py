@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.cli_reports import index_lines, status_lines, sync_lines
 from assistant.indexing import BuildReport, SkippedFile
 from assistant.sync import SyncReport
@@ -66,8 +68,10 @@ def test_a_sync_prints_its_reindex_as_index_does():
     ]
 
 
-def test_index_and_sources_count_passages_in_the_right_number(tmp_path, monkeypatch, capsys):
-    """``assistant sources`` says "1 passage" as the app does, not "1 chunk"."""
+@pytest.fixture
+def one_note_cli(tmp_path, monkeypatch):
+    """The CLI with one Markdown note as its only bundled document and the fake embedder;
+    returns ``assistant.cli``."""
     import index.builder
     from assistant import cli
     from assistant.service import Assistant
@@ -80,6 +84,12 @@ def test_index_and_sources_count_passages_in_the_right_number(tmp_path, monkeypa
     monkeypatch.setattr(index.builder, "BUNDLED_DIR", docs)
     monkeypatch.setattr(cli, "_open",
                         lambda ns: Assistant.open(ns.index_dir, embedder=FakeEmbedder()))
+    return cli
+
+
+def test_index_and_sources_count_passages_in_the_right_number(tmp_path, one_note_cli, capsys):
+    """``assistant sources`` says "1 passage" as the app does, not "1 chunk"."""
+    cli = one_note_cli
     assert cli.main(["index", "--verbose", "--index-dir", str(tmp_path / "ix")]) == 0
     out = capsys.readouterr().out
     assert "Index written: 1 document, 1 passage" in out
@@ -89,24 +99,13 @@ def test_index_and_sources_count_passages_in_the_right_number(tmp_path, monkeypa
     assert "  1 passage, indexed" in out and "chunk" not in out
 
 
-def test_json_counts_passages_and_keeps_chunks_as_an_alias(tmp_path, monkeypatch, capsys):
+def test_json_counts_passages_and_keeps_chunks_as_an_alias(tmp_path, one_note_cli, capsys):
     """``passages`` in ``index --json`` and ``sources --json`` (``chunks``, the same number,
     stays for older scripts); an unpaged document has ``"pages": null`` (issue 13,
     item 11)."""
     import json
 
-    import index.builder
-    from assistant import cli
-    from assistant.service import Assistant
-    from index.embedder import FakeEmbedder
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "note.md").write_text("# Note\n\nThe ferry mutual repairs boats.\n",
-                                  encoding="utf-8")
-    monkeypatch.setattr(index.builder, "BUNDLED_DIR", docs)
-    monkeypatch.setattr(cli, "_open",
-                        lambda ns: Assistant.open(ns.index_dir, embedder=FakeEmbedder()))
+    cli = one_note_cli
     ix = str(tmp_path / "ix")
     assert cli.main(["index", "--json", "--index-dir", ix]) == 0
     report = json.loads(capsys.readouterr().out)
