@@ -53,15 +53,17 @@ def short_label(c: Cited) -> str:
 def where_label(pages: str, section: Sequence[str], url: str | None = None,
                 source: str = "") -> str:
     """Where a passage sits in its document: "p. 3 · Section"; for an unpaged document
-    without a section, "web page" when it is one (it has a URL), else the local file's
-    name ("notes.md"), never "web page" for a file on disk."""
+    without a section, "web page" when it is one (it has a URL), else the local file as
+    ``source`` names it: a path inside its added folder ("board/notes.md") as given, an
+    absolute path by its file name; never "web page" for a file on disk."""
     where = " · ".join(x for x in (pages, section_path(section)) if x)
     if where:
         return where
     if url:
         return "web page"
-    return Path(source).name if source and "://" not in source else (source or
-                                                                       "whole document")
+    if not source:
+        return "whole document"
+    return Path(source).name if Path(source).is_absolute() else source
 
 
 def readable_source(source: str, roots: Sequence[str | Path] = ()) -> str:

@@ -44,7 +44,8 @@ class Passage:
         """"p. 3 · Section", or "web page" (a file's name for a local file)."""
         from assistant.citations import where_label
 
-        return where_label(self.pages_label, self.section, self.url, self.source)
+        return where_label(self.pages_label, self.section, self.url,
+                           self.source_name or self.source)
 
     def as_json(self) -> dict:
         return {

@@ -242,15 +242,18 @@ class Assistant:
     def _name_sources(self, answer: Answer) -> None:
         """Give local files a readable name: their path inside the folder they were
         added from (the bundled folder or a maintainer's source), not an absolute path."""
-        self._name_files([*answer.citations, *answer.passages])
         roots = self._source_roots()
+        self._name_files([*answer.citations, *answer.passages], roots)
         for r in answer.records:
             if not r.url:
                 r.source = readable_source(r.source, roots)
 
-    def _name_files(self, items: Sequence[Passage | Citation]) -> None:
+    def _name_files(self, items: Sequence[Passage | Citation],
+                    roots: list[str] | None = None) -> None:
         """Set ``source_name`` of every item from a local file (see ``_name_sources``)."""
-        roots = self._source_roots()
+        if all(item.url for item in items):
+            return  # web pages only: no need to read the added sources
+        roots = self._source_roots() if roots is None else roots
         for item in items:
             if not item.url:
                 item.source_name = readable_source(item.source, roots)

@@ -77,6 +77,9 @@ def test_only_a_web_page_is_called_a_web_page():
     assert where_label("", [], "https://www.gov.uk/x", "/srv/govuk/x.md") == "web page"
     assert where_label("", [], None, "/srv/board/notes.md") == "notes.md"
     assert where_label("", ["Risks"], None, "/srv/board/notes.md") == "Risks"
+    # Named inside the folder it was added from, two notes.md are told apart.
+    assert where_label("", [], None, "board/notes.md") == "board/notes.md"
+    assert where_label("", [], None, "staff/notes.md") == "staff/notes.md"
 
 
 def test_plain_json_and_export_carry_every_part_in_one_order(index, capsys):

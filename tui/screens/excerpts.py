@@ -57,7 +57,7 @@ class ExcerptsScreen(Screen):
             Entry(e.chunk_id or "", "", e.title,
                   "catalogue record" if e.record is not None else e.pages_label,
                   list(e.section), e.text, marker=f"{i}.", quotes=[e.text], item=e,
-                  url=e.url, source=e.source)
+                  url=e.url, source=e.source_name or e.source)
             for i, e in enumerate(items, start=1)
         ]
         self.query_one("#excerpts", PassageList).set_groups(

@@ -28,7 +28,7 @@ def point_entry(point: TopicPoint, marker: str) -> Entry:
     c = point.citation
     return Entry(c.chunk_id, c.doc_id, c.title, c.pages_label, list(c.section), point.text,
                  marker=marker, quotes=[c.quote], item=c, show_title=False, whole=True,
-                 url=c.url, source=c.source)
+                 url=c.url, source=c.source_name or c.source)
 
 
 def topics_status(topics: list[TopicPoints]) -> str:

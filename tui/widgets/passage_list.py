@@ -37,7 +37,8 @@ class Entry:
     show_title: bool = True
     #: Show the whole text (one sentence, say), not a snippet.
     whole: bool = False
-    #: The document's URL (a web page) and its source (a local file's path).
+    #: The document's URL (a web page) and its source (a local file's path, inside the
+    #: folder it was added from where known).
     url: str | None = None
     source: str = ""
 
@@ -51,12 +52,13 @@ class Entry:
 def entry_from_citation(c, relevance: float | None = None) -> Entry:  # noqa: ANN001
     return Entry(c.chunk_id, c.doc_id, c.title, c.pages_label, list(c.section), c.quote,
                  relevance, marker=f"[{c.n}]", quotes=[c.quote], item=c, url=c.url,
-                 source=c.source)
+                 source=c.source_name or c.source)
 
 
 def entry_from_passage(p, marker: str = "") -> Entry:  # noqa: ANN001
     return Entry(p.chunk_id, p.doc_id, p.title, p.pages_label, list(p.section), p.text,
-                 p.dense, marker=marker or f"#{p.rank}", item=p, url=p.url, source=p.source)
+                 p.dense, marker=marker or f"#{p.rank}", item=p, url=p.url,
+                 source=p.source_name or p.source)
 
 
 def relevance_label(cosine: float) -> str:
